@@ -1,0 +1,1 @@
+"""Serumpun: the Lampung–Malaysia corridor platform."""

@@ -1,0 +1,5 @@
+"""API: POST /api/v1/auth/token."""
+
+from ninja import Router
+
+router = Router(tags=["auth"])

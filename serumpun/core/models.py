@@ -175,7 +175,9 @@ class Port(models.Model):
         SEAPORT = "seaport", _("seaport")
         AIRPORT = "airport", _("airport")
 
-    locode = models.CharField(max_length=5, primary_key=True)
+    # An airport and a seaport of one city share a UN/LOCODE (MYPEN is Penang's port and
+    # airport), so the code is unique per kind, not on its own.
+    locode = models.CharField(max_length=5, db_index=True)
     name = models.CharField(max_length=120)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="ports")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -189,6 +191,11 @@ class Port(models.Model):
 
     class Meta:
         ordering = ["country_id", "locode"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["locode", "kind"], name="port_locode_kind_unique"
+            )
+        ]
         verbose_name = _("port")
         verbose_name_plural = _("ports")
 

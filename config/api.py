@@ -91,8 +91,19 @@ def on_authentication_error(
     return response
 
 
+#: ninja answers 400 with this message when a JSON body does not parse; API.md wants 422
+UNPARSABLE_BODY = "Cannot parse request body"
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc.message).startswith(UNPARSABLE_BODY):  # noqa: PLR2004
+        return problem_response(
+            status=422,
+            title="Validation error",
+            detail="The request body is not valid JSON.",
+            errors=[{"loc": ["body"], "msg": "malformed JSON"}],
+        )
     return problem_response(
         status=exc.status_code, title=str(exc.message), detail=str(exc.message)
     )

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # API docs from its own static files: no CDN, no inline script
     "django_htmx",
     "template_partials",
     "django_tasks",
@@ -157,6 +158,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Axes would read the USERNAME_FIELD ("email"); the sign-in form and authenticate() say
+# "username", and without this every failure is recorded with no username at all.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "serumpun.accounts.lockout.client_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "serumpun.accounts.views.lockout_response"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
@@ -175,6 +180,14 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SERUMPUN_API_TOKEN_TTL = timedelta(
     hours=int(os.environ.get("SERUMPUN_API_TOKEN_HOURS", "12"))
 )
+# Invitation links (an officer inviting an MSME owner) stay valid this long.
+SERUMPUN_INVITATION_TTL = timedelta(
+    days=int(os.environ.get("SERUMPUN_INVITATION_DAYS", "7"))
+)
+
+# API lists: ?limit= (default 20, max 100) and ?offset= (API.md conventions).
+NINJA_PAGINATION_PER_PAGE = 20
+NINJA_PAGINATION_MAX_LIMIT = 100
 
 # --- Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "id"

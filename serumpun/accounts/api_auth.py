@@ -41,4 +41,6 @@ class BearerToken(HttpBearer):
         ):
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.user
+        # DELETE /auth/token revokes the very token this call was made with.
+        request.api_token = api_token  # type: ignore[attr-defined]
         return api_token.user

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
-#: paths a staff user without a verified second factor may still open
+#: paths a user without a verified second factor may still open
 TWO_FACTOR_EXEMPT_PREFIXES = (
     "/accounts/2fa/",
     "/accounts/logout/",
@@ -18,6 +19,23 @@ TWO_FACTOR_EXEMPT_PREFIXES = (
     "/readyz",
     "/api/",
 )
+
+#: session flag set at sign-in when the user has a confirmed authenticator
+TWO_FACTOR_PENDING_SESSION_KEY = "serumpun_2fa_pending"
+
+
+def two_factor_pending(request: HttpRequest) -> bool:
+    """True while a signed-in user still owes a TOTP code in this session.
+
+    Staff roles owe one when SERUMPUN_REQUIRE_2FA is on; anyone who has set up an
+    authenticator owes one at every sign-in.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.is_verified():
+        return False
+    if settings.SERUMPUN_REQUIRE_2FA and user.is_staff_role:
+        return True
+    return bool(request.session.get(TWO_FACTOR_PENDING_SESSION_KEY))
 
 
 class StaffIdleTimeoutMiddleware:
@@ -36,20 +54,15 @@ class StaffIdleTimeoutMiddleware:
 
 
 class TwoFactorRequiredMiddleware:
-    """When SERUMPUN_REQUIRE_2FA is on, staff roles must pass TOTP before any page."""
+    """Users who owe a TOTP code (see two_factor_pending) see only the 2FA page."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if (
-            settings.SERUMPUN_REQUIRE_2FA
-            and user is not None
-            and user.is_authenticated
-            and user.is_staff_role
-            and not user.is_verified()
-            and not request.path.startswith(TWO_FACTOR_EXEMPT_PREFIXES)
+        if not request.path.startswith(TWO_FACTOR_EXEMPT_PREFIXES) and (
+            two_factor_pending(request)
         ):
-            return redirect("accounts:two_factor")
+            query = urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(f"{reverse('accounts:two_factor')}?{query}")
         return self.get_response(request)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.core.exceptions import ImproperlyConfigured
 
 MIN_SECRET_LENGTH = 50
 MIN_SECRET_DISTINCT_CHARS = 5  # Django's own W009 threshold
@@ -21,7 +22,10 @@ def production_configuration(app_configs: Any, **kwargs: Any) -> list[Error]:
         errors.append(
             Error("DEBUG is on in production.", hint="Set DEBUG=0.", id="serumpun.E001")
         )
-    key = settings.SECRET_KEY or ""
+    try:
+        key = settings.SECRET_KEY or ""
+    except ImproperlyConfigured:  # Django refuses to even read an empty SECRET_KEY
+        key = ""
     if (
         len(key) < MIN_SECRET_LENGTH
         or key.startswith("django-insecure")

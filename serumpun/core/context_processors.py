@@ -10,10 +10,8 @@ from serumpun.core.navigation import menu_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The navigation entries for the signed-in user's role."""
+    """The menu for the signed-in user's roles, with the current page marked."""
     user = getattr(request, "user", None)
-    return {
-        "nav_items": menu_for(user)
-        if user is not None and user.is_authenticated
-        else []
-    }
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    return {"nav_items": menu_for(user, request.path)}

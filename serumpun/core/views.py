@@ -9,10 +9,11 @@ from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from serumpun.core.home import home_counts
+from serumpun.core.home import home_counts, jobs_for
 
 
 @require_safe
@@ -49,17 +50,23 @@ def readyz(request: HttpRequest) -> JsonResponse:
 @require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's home page: real counts of what exists for their role."""
-    return render(request, "core/home.html", {"counts": home_counts(request.user)})
+    """The signed-in user's home page: the role's jobs and real counts of what exists."""
+    context = {"counts": home_counts(request.user), "jobs": jobs_for(request.user)}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "core/home.html#figures", context)
+    return render(request, "core/home.html", context)
 
 
 def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    """403 page in the site layout."""
+    return defaults.permission_denied(request, exception, "errors/403.html")
 
 
 def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    """404 page in the site layout (also for another organisation's record)."""
+    return defaults.page_not_found(request, exception, "errors/404.html")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    """500 page: a standalone template rendered without the request, user or database."""
+    return defaults.server_error(request, "errors/500.html")

@@ -12,3 +12,16 @@ def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
         "django.contrib.auth.hashers.MD5PasswordHasher",
         *settings.PASSWORD_HASHERS,
     ]
+
+
+@pytest.fixture
+def in_english(client):  # type: ignore[no-untyped-def]
+    """Run a test in English (the msgids) when it asserts on message text.
+
+    The interface defaults to Indonesian; tests that read a message pick English explicitly.
+    """
+    from django.utils import translation
+
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield client

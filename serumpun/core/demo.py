@@ -254,6 +254,10 @@ def seed_demo_logins(ctx: SeedContext) -> None:
                     "full_name": full_name,
                     "password": ctx.password_hash,
                     "is_demo": True,
+                    # Malaysian companies' staff read Malay; everyone else Indonesian.
+                    "preferred_language": "ms"
+                    if role in {Role.BUYER, Role.EMPLOYER}
+                    else "id",
                     "is_staff": is_admin,
                     "is_superuser": is_admin,
                 },

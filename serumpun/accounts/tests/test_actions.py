@@ -144,6 +144,7 @@ def test_accepting_creates_the_user_and_membership_once():
     assert User.objects.filter(email=invitation.email).count() == 1
 
 
+@pytest.mark.usefixtures("in_english")
 def test_expired_invitation_is_refused_with_a_clear_error():
     invitation, raw = invite(make_user(Role.OFFICER))
     Invitation.objects.filter(pk=invitation.pk).update(

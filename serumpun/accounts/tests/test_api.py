@@ -63,6 +63,7 @@ def test_unknown_email_is_the_same_401(client):
     assert response["Content-Type"] == PROBLEM
 
 
+@pytest.mark.usefixtures("in_english")
 def test_it_locks_the_token_endpoint_after_the_failure_limit(client, settings):
     user = make_user(Role.BUYER)
     statuses = [
@@ -144,6 +145,7 @@ def test_malformed_token_request_is_a_422_not_500(client, body):
     assert response.json()["errors"]
 
 
+@pytest.mark.usefixtures("in_english")
 def test_officer_needs_a_totp_code_when_2fa_is_required(client, settings):
     settings.SERUMPUN_REQUIRE_2FA = True
     officer = make_user(Role.OFFICER)

@@ -27,6 +27,7 @@ HOME = "/"
 TWO_FACTOR = reverse("accounts:two_factor")
 
 
+@pytest.mark.usefixtures("in_english")
 def test_login_page_labels_the_username_field_email(client):
     response = client.get(reverse("accounts:login"))
     assert response.status_code == 200
@@ -55,6 +56,7 @@ def test_logout_is_a_post(client):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.usefixtures("in_english")
 def test_it_locks_after_the_failure_limit_with_a_429_page(client, settings):
     user = make_user(Role.MSME_OWNER)
     statuses = [

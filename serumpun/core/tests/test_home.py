@@ -118,6 +118,7 @@ def test_seeker_home_has_no_organisation_or_token_figures(client):
     assert set(counts) == {"regencies", "hs_codes", "ports", "occupations"}
 
 
+@pytest.mark.usefixtures("in_english")
 def test_a_zero_count_shows_an_empty_state_with_what_to_do_next(client):
     Occupation.objects.all().delete()
     client.force_login(make_user(Role.OFFICER))

@@ -38,10 +38,10 @@ def production_configuration(app_configs: Any, **kwargs: Any) -> list[Error]:
                 id="serumpun.E002",
             )
         )
-    if not settings.FIELD_ENCRYPTION_KEY:
+    if not _encryption_key_is_usable():
         errors.append(
             Error(
-                "FIELD_ENCRYPTION_KEY is missing in production.",
+                "FIELD_ENCRYPTION_KEY is missing or unusable in production.",
                 hint="Set FIELD_ENCRYPTION_KEY (32 random bytes, URL-safe base64).",
                 id="serumpun.E003",
             )
@@ -55,3 +55,13 @@ def production_configuration(app_configs: Any, **kwargs: Any) -> list[Error]:
             )
         )
     return errors
+
+
+def _encryption_key_is_usable() -> bool:
+    from serumpun.core.crypto import _decode_key
+
+    try:
+        _decode_key(settings.FIELD_ENCRYPTION_KEY or "")
+    except ImproperlyConfigured:
+        return False
+    return True

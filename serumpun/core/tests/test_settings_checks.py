@@ -33,6 +33,7 @@ def test_correct_production_configuration_passes(settings):
         ({"SECRET_KEY": "django-insecure-" + "x1y2z3" * 10}, "serumpun.E002"),
         ({"SECRET_KEY": "ab" * 40}, "serumpun.E002"),
         ({"FIELD_ENCRYPTION_KEY": ""}, "serumpun.E003"),
+        ({"FIELD_ENCRYPTION_KEY": "dG9vLXNob3J0"}, "serumpun.E003"),  # 9 bytes
         ({"ALLOWED_HOSTS": []}, "serumpun.E004"),
     ],
 )

@@ -188,6 +188,7 @@ SERUMPUN_INVITATION_TTL = timedelta(
 # API lists: ?limit= (default 20, max 100) and ?offset= (API.md conventions).
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 100
+NINJA_PAGINATION_CLASS = "serumpun.core.pagination.LimitOffset"
 
 # --- Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "id"

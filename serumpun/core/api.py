@@ -1,7 +1,7 @@
 """API: /api/v1/reference/* (any authenticated user).
 
 Every list answers {"items": [...], "count": N} with ?limit= (default 20, max 100) and
-?offset=, from ninja's LimitOffsetPagination and the NINJA_PAGINATION_* settings.
+?offset=, through serumpun.core.pagination.LimitOffset.
 """
 
 from typing import Literal
@@ -9,9 +9,10 @@ from typing import Literal
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from serumpun.core.models import HSCode, Occupation, Port, Regency
+from serumpun.core.pagination import LimitOffset
 from serumpun.core.reference import (
     HS_LEVELS,
     LAMPUNG_PROVINCE_CODE,
@@ -153,7 +154,7 @@ class OccupationOut(Schema):
 
 
 @router.get("/regencies", response=list[RegencyOut], summary="Regencies and cities")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_regencies(
     request: HttpRequest, filters: Query[RegencyFilters]
 ) -> QuerySet[Regency]:
@@ -162,14 +163,14 @@ def list_regencies(
 
 
 @router.get("/hs", response=list[HSCodeOut], summary="HS 2022 codes")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_hs(request: HttpRequest, filters: Query[HSFilters]) -> QuerySet[HSCode]:
     """HS codes by code prefix or words; Indonesian-name hits first, then by code."""
     return hs_queryset(filters.q, levels=(filters.level,))
 
 
 @router.get("/ports", response=list[PortOut], summary="Ports and airports")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_ports(request: HttpRequest, filters: Query[PortFilters]) -> QuerySet[Port]:
     """Seaports and airports of the corridor (research/logistics.md §2)."""
     ports = Port.objects.order_by("country_id", "kind", "locode")
@@ -181,7 +182,7 @@ def list_ports(request: HttpRequest, filters: Query[PortFilters]) -> QuerySet[Po
 
 
 @router.get("/occupations", response=list[OccupationOut], summary="Occupations")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_occupations(
     request: HttpRequest, filters: Query[OccupationFilters]
 ) -> QuerySet[Occupation]:

@@ -63,7 +63,16 @@ def permission_denied(request: HttpRequest, exception: Any = None) -> HttpRespon
 
 
 def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
-    """404 page in the site layout (also for another organisation's record)."""
+    """404 page in the site layout (also for another organisation's record).
+
+    Under /api/ the answer is a problem+json document, like every other API error.
+    """
+    if request.path.startswith("/api/"):
+        from config.api import problem_response
+
+        return problem_response(
+            status=404, title="Not found", detail="No such resource."
+        )
     return defaults.page_not_found(request, exception, "errors/404.html")
 
 

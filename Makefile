@@ -55,7 +55,7 @@ deploy-check: install  ## Django's deployment checks against the production prof
 	$(MANAGE) check --deploy --fail-level WARNING
 
 messages: install  ## refresh and compile the Indonesian, English and Malay catalogues
-	$(MANAGE) makemessages -l id -l en -l ms --ignore=.venv --ignore=var --ignore=tests --no-obsolete
+	$(MANAGE) makemessages -l id -l en -l ms --ignore=.venv --ignore=var --ignore=tests --no-obsolete --add-location=file
 	$(MANAGE) compilemessages --ignore=.venv
 
 check: lint typecheck migrations-check deploy-check test  ## everything CI checks but the browser

@@ -172,6 +172,8 @@ OTP_TOTP_ISSUER = "Serumpun"
 
 # Staff roles are logged out after 30 minutes idle (ASVS 3.3.2, shared PCs at labour offices).
 SERUMPUN_STAFF_IDLE_SECONDS = int(os.environ.get("SERUMPUN_STAFF_IDLE_SECONDS", "1800"))
+# ...measured to within this many seconds (the session is not re-saved on every page).
+SERUMPUN_STAFF_IDLE_REFRESH_SECONDS = 60
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -38,8 +39,17 @@ def two_factor_pending(request: HttpRequest) -> bool:
     return bool(request.session.get(TWO_FACTOR_PENDING_SESSION_KEY))
 
 
+#: session key holding when the staff idle timer was last pushed back (epoch seconds)
+IDLE_REFRESHED_SESSION_KEY = "serumpun_idle_refreshed"
+
+
 class StaffIdleTimeoutMiddleware:
-    """Officers, attachés and admins are signed out after SERUMPUN_STAFF_IDLE_SECONDS idle."""
+    """Officers, attachés and admins are signed out after SERUMPUN_STAFF_IDLE_SECONDS idle.
+
+    The session is saved with that expiry, which makes it an idle timeout. To spare a
+    database write on every page, the timer is pushed back at most once per
+    SERUMPUN_STAFF_IDLE_REFRESH_SECONDS, so a session may end up to that much earlier.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -47,9 +57,11 @@ class StaffIdleTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_staff_role:
-            # set_expiry with seconds makes the session expire that long after its last save;
-            # saving on every request turns that into an idle timeout.
-            request.session.set_expiry(settings.SERUMPUN_STAFF_IDLE_SECONDS)
+            now = int(time.time())
+            refreshed = request.session.get(IDLE_REFRESHED_SESSION_KEY, 0)
+            if now - refreshed >= settings.SERUMPUN_STAFF_IDLE_REFRESH_SECONDS:
+                request.session.set_expiry(settings.SERUMPUN_STAFF_IDLE_SECONDS)
+                request.session[IDLE_REFRESHED_SESSION_KEY] = now
         return self.get_response(request)
 
 

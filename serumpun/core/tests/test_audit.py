@@ -1,6 +1,7 @@
 """The audit log: append-only rows of field names, the request id, a read-only admin."""
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponse
 from django.urls import path, reverse
 
@@ -129,3 +130,21 @@ def test_admin_audit_log_is_read_only(superuser_client):
     assert view.status_code == 200
     assert 'name="action"' not in view.content.decode()  # shown, not editable
     assert AuditEvent.objects.get(pk=event.pk).action == "msme.verify"
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_to_update_an_audit_row():
+    event = audit.record(actor=None, action="test.db_guard")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(action="tampered")
+    assert AuditEvent.objects.get(pk=event.pk).action == "test.db_guard"
+
+
+@pytest.mark.django_db
+def test_postgresql_refuses_to_delete_an_audit_row():
+    if connection.vendor != "postgresql":
+        pytest.skip("deletes are refused by the database on PostgreSQL only")
+    event = audit.record(actor=None, action="test.db_guard")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk)._raw_delete(connection.alias)
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

@@ -146,16 +146,7 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
     )
     list_filter = ("role",)
     search_fields = ("email", "organisation__name")
-    fields = (
-        "email",
-        "organisation",
-        "role",
-        "invited_by",
-        "created_at",
-        "expires_at",
-        "accepted_at",
-    )
-    readonly_fields = fields
+    fields = readonly_fields = list_display
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

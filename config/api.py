@@ -16,6 +16,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from serumpun.accounts.api_auth import BearerToken
+from serumpun.core.errors import ConflictError
+from serumpun.exporters.images import UploadTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -184,6 +186,20 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
     )
 
 
+@api.exception_handler(ConflictError)
+def on_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+    return problem_response(
+        status=409, title="Conflict", detail=exc.message or "State conflict."
+    )
+
+
+@api.exception_handler(UploadTooLarge)
+def on_upload_too_large(request: HttpRequest, exc: UploadTooLarge) -> HttpResponse:
+    return problem_response(
+        status=413, title="Payload too large", detail="The upload exceeds the size cap."
+    )
+
+
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("unhandled API error")
@@ -196,6 +212,13 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 from serumpun.accounts.api import router as auth_router  # noqa: E402
 from serumpun.core.api import router as reference_router  # noqa: E402
+from serumpun.exporters.api import router as exporters_router  # noqa: E402
+from serumpun.exporters.api_catalog import router as catalog_router  # noqa: E402
+from serumpun.labour.api import router as labour_router  # noqa: E402
 
 api.add_router("/auth", auth_router)
 api.add_router("/reference", reference_router)
+# Exporters serves /msmes, /certificates and /catalog; paths are spelled out in its router.
+api.add_router("", exporters_router)
+api.add_router("/catalog", catalog_router)
+api.add_router("/labour", labour_router)

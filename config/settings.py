@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "csp",
     "serumpun.core",
     "serumpun.accounts",
+    "serumpun.exporters",
+    "serumpun.labour",
 ]
 
 MIDDLEWARE = [
@@ -307,3 +309,21 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Uploads ----------------------------------------------------------------------------------
+# Photos, certificate documents and registry files: one cap, checked by the apps (413 above it).
+# Django's own limits stay in step so an oversized form is refused before it is read.
+SERUMPUN_MAX_UPLOAD_BYTES = int(
+    os.environ.get("SERUMPUN_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+)
+# Registry imports (exporters/importing.py): file cap, rows above which the work runs as a
+# background task with a progress bar, the row cap, how many row errors are kept, batch size.
+SERUMPUN_IMPORT_MAX_BYTES = int(
+    os.environ.get("SERUMPUN_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
+)
+SERUMPUN_IMPORT_BACKGROUND_ROWS = 2000
+SERUMPUN_IMPORT_MAX_ROWS = 200_000
+SERUMPUN_IMPORT_MAX_ERRORS = 1000
+SERUMPUN_IMPORT_WRITE_BATCH = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads spill to a temporary file
+FILE_UPLOAD_PERMISSIONS = 0o640

@@ -14,6 +14,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("serumpun.accounts.urls")),
+    path("exporters/", include("serumpun.exporters.urls")),
+    path("labour/", include("serumpun.labour.urls")),
     path("", include("serumpun.core.urls")),
 ]
 

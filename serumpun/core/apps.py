@@ -10,4 +10,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        import serumpun.core.rulebook_checks  # noqa: F401  (registers E010)
         from serumpun.core import checks, signals  # noqa: F401  (registers checks and handlers)

@@ -374,3 +374,47 @@ class TaskProgress(models.Model):
     def finished(self) -> bool:
         """True once the job succeeded or failed."""
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+
+# --- Notifications ---------------------------------------------------------------------------
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    """In-app notifications; each person sees only their own."""
+
+    def for_user(self, user: Any) -> NotificationQuerySet:
+        """The notifications addressed to `user`."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(recipient=user)
+
+    def unread(self) -> NotificationQuerySet:
+        """Those not yet opened."""
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A message to one person shown in the app (and usually sent by e-mail too)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.subject

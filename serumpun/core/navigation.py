@@ -62,6 +62,7 @@ MENU: list[NavItem] = [
     NavItem(
         _("Invite an MSME owner"), "accounts:invite", roles=frozenset({Role.OFFICER})
     ),
+    NavItem(_("Notifications"), "core:notifications"),
     NavItem(_("Account settings"), "accounts:settings"),
     NavItem(_("API docs"), "api-v1:openapi-view", roles=API_ROLES),
     NavItem(_("Admin"), "admin:index", roles=frozenset({Role.ADMIN}), staff_only=True),

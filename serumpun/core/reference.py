@@ -7,6 +7,7 @@ Rows that disappear from a file are not deleted (other records may point at them
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
@@ -21,7 +22,8 @@ from typing import Any
 import pycountry
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, models, transaction
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, ProtectedError, Q, QuerySet, Value, When
+from django.utils.module_loading import autodiscover_modules
 from rapidfuzz import fuzz, process
 
 from serumpun.core.models import (
@@ -45,10 +47,12 @@ LAMPUNG_PROVINCE_CODE = "18"
 
 #: HS levels are the code lengths: chapter, heading, subheading
 HS_LEVELS = (2, 4, 6)
+#: statistical codes in the HS file that are not goods a product can be classified under
+NOT_HS_CODES = frozenset({"999999"})
 SUBHEADING = 6
 
 # Bump when a loader's transformation changes, so unchanged files are reloaded anyway.
-LOADER_VERSION = "2"
+LOADER_VERSION = "3"
 
 # rapidfuzz ratio (0–100) a typo must reach to be corrected: "kopii"→"kopi" scores 89,
 # "lda"→"lada" 86, while unrelated short words stay below 75.
@@ -300,8 +304,9 @@ def load_hs(using: str = DEFAULT_DB_ALIAS) -> int:
     rows = []
     for row in _read_csv(DATA_DIR / "hs/harmonized-system.csv"):
         code = row["hscode"]
-        # The file also has a TOTAL row and may carry 8-digit national extensions.
-        if not code.isdigit() or len(code) not in HS_LEVELS:
+        # The file also has a TOTAL row, a 999999 "not specified according to kind"
+        # statistical code (not a real subheading) and may carry 8-digit extensions.
+        if not code.isdigit() or len(code) not in HS_LEVELS or code in NOT_HS_CODES:
             continue
         name_id = names.get(code, "")
         rows.append(
@@ -317,6 +322,10 @@ def load_hs(using: str = DEFAULT_DB_ALIAS) -> int:
         )
     # Parents sort before their children, so each batch's foreign keys already exist.
     rows.sort(key=lambda hs: hs.code)
+    with contextlib.suppress(
+        ProtectedError
+    ):  # loaded by an older loader and already used
+        HSCode.objects.using(using).filter(code__in=NOT_HS_CODES).delete()
     return _upsert(
         HSCode,
         rows,
@@ -452,6 +461,22 @@ DATASETS: tuple[Dataset, ...] = (
 )
 
 
+#: datasets other apps add with `register_dataset` from their own reference.py
+_APP_DATASETS: list[Dataset] = []
+
+
+def register_dataset(dataset: Dataset) -> None:
+    """Add an app's dataset (labour skills and courses…), loaded after core's. Idempotent."""
+    if all(existing.name != dataset.name for existing in _APP_DATASETS):
+        _APP_DATASETS.append(dataset)
+
+
+def all_datasets() -> tuple[Dataset, ...]:
+    """Core's datasets, then every app's (each app's reference.py registers its own)."""
+    autodiscover_modules("reference")
+    return DATASETS + tuple(_APP_DATASETS)
+
+
 def load_dataset(
     dataset: Dataset, *, force: bool = False, using: str = DEFAULT_DB_ALIAS
 ) -> int | None:
@@ -474,7 +499,7 @@ def load_all(*, force: bool = False, using: str = DEFAULT_DB_ALIAS) -> dict[str,
     with transaction.atomic(using=using):
         return {
             dataset.name: load_dataset(dataset, force=force, using=using) or 0
-            for dataset in DATASETS
+            for dataset in all_datasets()
         }
 
 

@@ -22,7 +22,7 @@ def reload_reference_data(
     Unchanged files are skipped unless `force`; returns the rows written per dataset.
     Used after a data/ file is updated (a new HS edition, corrected port coordinates).
     """
-    known = {dataset.name: dataset for dataset in reference.DATASETS}
+    known = {dataset.name: dataset for dataset in reference.all_datasets()}
     names = list(datasets) if datasets else list(known)
     written: dict[str, int] = {}
     # Each dataset is a large step, so every one of them is worth a progress write.

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 
 from serumpun.core.models import ReferenceDataset
-from serumpun.core.reference import DATASETS, load_dataset
+from serumpun.core.reference import all_datasets, load_dataset
 
 
 class Command(BaseCommand):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, force: bool, database: str, **options: Any) -> None:
         started = time.perf_counter()
-        for dataset in DATASETS:
+        for dataset in all_datasets():
             rows = load_dataset(dataset, force=force, using=database)
             if rows is None:
                 total = (

@@ -1,0 +1,459 @@
+"""Job-order compliance: judge a job order's terms by the labour rules in force on a date.
+
+The rules themselves (limits, dates, sources, messages) are data in `data/rules/labour/`;
+this module holds the predicates they name. A predicate takes the terms and the rule's
+`params` (plus `as_of`, added by the engine) and answers True when the terms comply.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from serumpun.core.rulebook import LANGUAGES, Rule, Source
+from serumpun.labour.rules.terms import CostItem, JobOrderTerms
+
+__all__ = [
+    "APPLIES_TO_KEYS",
+    "PREDICATES",
+    "PREDICATE_PARAMS",
+    "CostItem",
+    "Finding",
+    "JobOrderTerms",
+    "Verdict",
+    "check_job_order",
+    "check_job_orders",
+]
+
+Predicate = Callable[[JobOrderTerms, Mapping[str, Any]], bool]
+
+PREDICATES: dict[str, Predicate] = {}
+PREDICATE_PARAMS: dict[str, frozenset[str]] = {}  # params each predicate requires
+# `applies_to` filters: the rule is skipped for terms outside them.
+APPLIES_TO_KEYS = frozenset({"sectors", "not_sectors", "channels", "isco_codes"})
+
+FAIL = "fail"
+WARN = "warn"
+COMPLIES = "pass"
+_FINDING_SEVERITY = {"blocking": FAIL, "warning": WARN}
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule the terms break, with its text in every language and its source."""
+
+    rule_id: str
+    severity: str  # "fail" | "warn"
+    title: Mapping[str, str]
+    message: Mapping[str, str]
+    source: Source
+    confidence: str
+
+    def to_dict(self, language: str = "en") -> dict[str, Any]:
+        """One line of the API's `violations` or `warnings`."""
+        return {
+            "rule_id": self.rule_id,
+            "title": self.title.get(language) or self.title["en"],
+            "message": self.message.get(language) or self.message["en"],
+            "messages": dict(self.message),
+            "titles": dict(self.title),
+            "source": {
+                "title": self.source.title,
+                "url": self.source.url,
+                "published": _iso(self.source.published),
+            },
+            "confidence": self.confidence,
+        }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of checking one job order; `fail` blocks endorsement."""
+
+    status: str  # "pass" | "warn" | "fail"
+    as_of: date
+    rules_version: str
+    violations: tuple[Finding, ...]
+    warnings: tuple[Finding, ...]
+    checked: tuple[str, ...]  # ids of the rules evaluated
+
+    def to_dict(self, language: str = "en") -> dict[str, Any]:
+        """The API's `compliance` object (JSON-ready: dates as ISO text)."""
+        return {
+            "status": self.status,
+            "as_of": self.as_of.isoformat(),
+            "rules_version": self.rules_version,
+            "violations": [finding.to_dict(language) for finding in self.violations],
+            "warnings": [finding.to_dict(language) for finding in self.warnings],
+            "checked": list(self.checked),
+        }
+
+
+def check_job_order(
+    terms: JobOrderTerms, rules: Sequence[Rule], *, as_of: date, rules_version: str
+) -> Verdict:
+    """Judge one job order by the `rules` in force on `as_of`."""
+    return _evaluate(terms, _Compiled(rules, as_of), rules_version)
+
+
+def check_job_orders(
+    terms_list: Sequence[JobOrderTerms],
+    rules: Sequence[Rule],
+    *,
+    as_of: date | Sequence[date],
+    rules_version: str,
+) -> list[Verdict]:
+    """Judge many job orders; `as_of` is one date for all or one per order.
+
+    Rules are filtered and prepared once per distinct date, not once per order.
+    """
+    dates = [as_of] * len(terms_list) if isinstance(as_of, date) else list(as_of)
+    if len(dates) != len(terms_list):
+        raise ValueError("as_of needs one date per job order")
+    compiled: dict[date, _Compiled] = {}
+    verdicts = []
+    for terms, day in zip(terms_list, dates, strict=True):
+        if day not in compiled:
+            compiled[day] = _Compiled(rules, day)
+        verdicts.append(_evaluate(terms, compiled[day], rules_version))
+    return verdicts
+
+
+# --- the engine ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _PreparedRule:
+    """A rule in force, its predicate resolved and its filters turned into sets."""
+
+    rule: Rule
+    predicate: Predicate
+    params: Mapping[str, Any]  # the rule's params plus as_of
+    sectors: frozenset[str] | None
+    not_sectors: frozenset[str]
+    channels: frozenset[str] | None
+    isco_codes: frozenset[str] | None
+    titles: Mapping[str, str]
+    templates: tuple[tuple[str, str], ...]  # (language, message template)
+
+    @classmethod
+    def build(cls, rule: Rule, as_of: date) -> _PreparedRule:
+        predicate = PREDICATES.get(rule.check)
+        if predicate is None:
+            raise ValueError(f"rule {rule.id}: unknown check {rule.check!r}")
+        filters = rule.applies_to
+        return cls(
+            rule=rule,
+            predicate=predicate,
+            params=MappingProxyType({**rule.params, "as_of": as_of}),
+            sectors=_codes(filters.get("sectors")),
+            not_sectors=_codes(filters.get("not_sectors")) or frozenset(),
+            channels=_codes(filters.get("channels")),
+            isco_codes=_codes(filters.get("isco_codes")),
+            titles=MappingProxyType(
+                {lang: rule.text("title", lang) for lang in LANGUAGES}
+            ),
+            templates=tuple((lang, rule.text("message", lang)) for lang in LANGUAGES),
+        )
+
+    def applies_to_group(self, sector: str, channel: str) -> bool:
+        return (
+            (self.sectors is None or sector in self.sectors)
+            and sector not in self.not_sectors
+            and (self.channels is None or channel in self.channels)
+        )
+
+    def applies_to_occupation(self, isco_code: str) -> bool:
+        return self.isco_codes is None or isco_code in self.isco_codes
+
+
+class _Compiled:
+    """The rules in force on one date, grouped by (sector, channel) as orders arrive."""
+
+    def __init__(self, rules: Iterable[Rule], as_of: date) -> None:
+        self.as_of = as_of
+        self.prepared = tuple(
+            _PreparedRule.build(rule, as_of) for rule in rules if rule.in_force(as_of)
+        )
+        self._groups: dict[tuple[str, str], tuple[_PreparedRule, ...]] = {}
+
+    def for_terms(self, terms: JobOrderTerms) -> Iterable[_PreparedRule]:
+        key = (terms.sector, terms.channel)
+        group = self._groups.get(key)
+        if group is None:
+            group = tuple(r for r in self.prepared if r.applies_to_group(*key))
+            self._groups[key] = group
+        return (r for r in group if r.applies_to_occupation(terms.isco_code))
+
+
+def _evaluate(terms: JobOrderTerms, compiled: _Compiled, rules_version: str) -> Verdict:
+    violations: list[Finding] = []
+    warnings: list[Finding] = []
+    checked: list[str] = []
+    for prepared in compiled.for_terms(terms):
+        rule = prepared.rule
+        checked.append(rule.id)
+        if _complies(prepared, terms):
+            continue
+        severity = _FINDING_SEVERITY.get(rule.severity)
+        if severity is None:  # info rules explain; they never count against an order
+            continue
+        finding = _finding(prepared, severity, terms)
+        (violations if severity == FAIL else warnings).append(finding)
+    status = FAIL if violations else WARN if warnings else COMPLIES
+    return Verdict(
+        status=status,
+        as_of=compiled.as_of,
+        rules_version=rules_version,
+        violations=tuple(violations),
+        warnings=tuple(warnings),
+        checked=tuple(checked),
+    )
+
+
+def _complies(prepared: _PreparedRule, terms: JobOrderTerms) -> bool:
+    try:
+        return prepared.predicate(terms, prepared.params)
+    except ArithmeticError:  # NaN or infinite amounts: not judgeable, so not compliant
+        return False
+
+
+def _finding(prepared: _PreparedRule, severity: str, terms: JobOrderTerms) -> Finding:
+    rule = prepared.rule
+    values = _TemplateValues(terms, prepared.params)
+    return Finding(
+        rule_id=rule.id,
+        severity=severity,
+        title=prepared.titles,
+        message=MappingProxyType(
+            {lang: _fill(template, values) for lang, template in prepared.templates}
+        ),
+        source=rule.source,
+        confidence=rule.confidence,
+    )
+
+
+_TERMS_FIELDS = frozenset(
+    field.name
+    for field in dataclasses.fields(JobOrderTerms)
+    if field.name != "cost_items"
+)
+
+
+class _TemplateValues(dict[str, str]):
+    """Message values, computed only when a template asks for them.
+
+    Params win over terms of the same name; an unknown placeholder is left as written
+    rather than failing the whole check.
+    """
+
+    def __init__(self, terms: JobOrderTerms, params: Mapping[str, Any]) -> None:
+        super().__init__()
+        self.terms = terms
+        self.params = params
+
+    def __missing__(self, key: str) -> str:
+        if key in self.params:
+            value: object = self.params[key]
+        elif key in _TERMS_FIELDS:
+            value = getattr(self.terms, key)
+        elif key == "worker_paid_items_myr":
+            value = _worker_paid_items(self.terms)
+        else:
+            return "{" + key + "}"
+        text = self[key] = _text(value)
+        return text
+
+
+def _fill(template: str, values: _TemplateValues) -> str:
+    try:
+        return template.format_map(values)
+    except (ValueError, IndexError, AttributeError, KeyError):
+        return template
+
+
+def _text(value: object) -> str:
+    """A value as it reads inside a message (numbers without trailing zeros)."""
+    if value is None:
+        text = "-"
+    elif isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif isinstance(value, Decimal | float | int):
+        text = _number_text(Decimal(str(value)))
+    elif isinstance(value, date):
+        text = value.isoformat()
+    elif isinstance(value, list | tuple | frozenset | set):
+        text = ", ".join(_text(item) for item in value)
+    else:
+        text = str(value)
+    return text
+
+
+def _number_text(number: Decimal) -> str:
+    if not number.is_finite():
+        return str(number)
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _codes(values: object) -> frozenset[str] | None:
+    if values is None:
+        return None
+    if isinstance(values, list | tuple | set | frozenset):
+        return frozenset(str(value) for value in values)
+    return frozenset({str(values)})
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+# --- predicates (registered by name; the rule files refer to these names) -----------
+
+
+def predicate(*required_params: str) -> Callable[[Predicate], Predicate]:
+    """Register a predicate under its function name with the params it requires."""
+
+    def register(function: Predicate) -> Predicate:
+        name = getattr(function, "__name__", "")
+        PREDICATES[name] = function
+        PREDICATE_PARAMS[name] = frozenset(required_params)
+        return function
+
+    return register
+
+
+def _decimal(value: object) -> Decimal:
+    return Decimal(str(value))
+
+
+def _worker_paid_items(terms: JobOrderTerms) -> Decimal:
+    return sum(
+        (item.amount_myr for item in terms.cost_items if item.paid_by == "worker"),
+        ZERO,
+    )
+
+
+@predicate("min_age")
+def min_age(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
+    """The youngest worker sought is at least `min_age`."""
+    return terms.age_min >= int(params["min_age"])
+
+
+@predicate("min_age", "max_age")
+def age_range(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
+    """The order's age band lies within [`min_age`, `max_age`]."""
+    return terms.age_min >= int(params["min_age"]) and terms.age_max <= int(
+        params["max_age"]
+    )
+
+
+@predicate()
+def licensed_agency(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
+    """A verified agency licence valid on `as_of` and (unless turned off) a quota reference."""
+    as_of: date = params["as_of"]
+    licence_ok = (
+        bool((terms.agency_licence or "").strip())
+        and terms.agency_licence_valid_until is not None
+        and terms.agency_licence_valid_until >= as_of
+        and (terms.agency_verified or not params.get("require_verified", True))
+    )
+    quota_ok = bool((terms.quota_reference or "").strip()) or not params.get(
+        "require_quota_reference", True
+    )
+    return licence_ok and quota_ok
+
+
+@predicate("exempt_isco_codes")
+def zero_placement_cost(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
+    """No placement cost charged to the worker; in exempt occupations no cost at all."""
+    if terms.worker_paid_costs_myr > ZERO:
+        return False
+    exempt = {str(code) for code in params["exempt_isco_codes"]}
+    return terms.isco_code not in exempt or _worker_paid_items(terms) <= ZERO
+
+
+@predicate()
+def no_worker_paid_costs(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
+    """The worker pays nothing: neither in total nor in any itemised cost."""
+    return terms.worker_paid_costs_myr <= ZERO and _worker_paid_items(terms) <= ZERO
+
+
+@predicate("sectors")
+def sector_in(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
+    """The order's sector is one of `sectors`."""
+    return terms.sector in params["sectors"]
+
+
+@predicate("sectors")
+def sector_not_in(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
+    """The order's sector is none of `sectors` (a rule flags those sectors)."""
+    return terms.sector not in params["sectors"]
+
+
+@predicate("genders")
+def gender_not_in(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
+    """The gender sought is none of `genders`."""
+    return terms.gender not in params["genders"]
+
+
+@predicate("min_monthly_wage_myr")
+def min_basic_wage(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
+    """The monthly basic wage is at least `min_monthly_wage_myr`."""
+    return terms.basic_wage_myr >= _decimal(params["min_monthly_wage_myr"])
+
+
+@predicate("levy_item_keywords")
+def employer_pays_levy(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
+    """The employer pays the levy, and no cost item charges a levy to the worker."""
+    if terms.levy_paid_by != "employer":
+        return False
+    keywords = [str(word).casefold() for word in params["levy_item_keywords"]]
+    return not any(
+        item.paid_by == "worker"
+        and item.amount_myr > ZERO
+        and any(word in item.item.casefold() for word in keywords)
+        for item in terms.cost_items
+    )
+
+
+@predicate("max_weekly_hours")
+def max_weekly_hours(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
+    """Normal weekly hours are at most `max_weekly_hours`."""
+    return terms.weekly_hours <= _decimal(params["max_weekly_hours"])
+
+
+@predicate()
+def passport_held_by_worker(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
+    """The worker keeps their own passport."""
+    return terms.passport_held_by == "worker"
+
+
+@predicate("isco_codes")
+def isco_not_in(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
+    """The occupation is none of `isco_codes` (a rule flags those occupations)."""
+    return terms.isco_code not in {str(code) for code in params["isco_codes"]}
+
+
+@predicate("channels")
+def channel_in(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
+    """The placement goes through one of `channels`."""
+    return terms.channel in params["channels"]
+
+
+@predicate("languages")
+def contract_languages_include(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
+    """The contract is written in every one of `languages`."""
+    return set(params["languages"]) <= set(terms.contract_languages)
+
+
+@predicate()
+def employer_approval_present(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
+    """The employer quotes its prior approval reference."""
+    return bool((terms.employer_approval_ref or "").strip())

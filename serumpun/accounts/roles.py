@@ -103,6 +103,7 @@ PERMISSION_DESCRIPTIONS: dict[str, str] = {
     # labour
     "job_order.submit": "submit job orders",
     "job_order.endorse": "endorse or reject job orders",
+    "labour_profile.verify": "verify Malaysian employers and recruitment agencies",
     "candidate.view": "see matched candidates for a job order",
     "candidate.shortlist": "shortlist candidates",
     "placement.monitor": "monitor placements",
@@ -149,6 +150,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "lane_demand.view",
         "seeker.manage_any",
         "seeker.unmask_nik",
+        "labour_profile.verify",
+        "placement.monitor",
+        "grievance.handle",
         "oversight.view",
         "audit.view",
         "organisation.create",
@@ -177,6 +181,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     | {
         "stats.view_province",
         "job_order.endorse",
+        "labour_profile.verify",
         "candidate.view",
         "placement.monitor",
         "grievance.handle",

@@ -102,7 +102,8 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     def from_db_value(
         self, value: str | None, expression: Any, connection: Any
     ) -> str | None:
-        return None if value is None else decrypt(value)
+        # An empty value is stored as is (an unset or erased field), never as ciphertext.
+        return value if not value else decrypt(value)
 
     def get_prep_value(self, value: Any) -> str | None:
         value = super().get_prep_value(value)

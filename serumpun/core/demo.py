@@ -45,13 +45,15 @@ class Scale:
     name: str
     msmes: int
     buyers: int
+    seekers: int = 0
 
 
 # Sizes from issue 2, item 10: `national` is the benchmark size (bench/README.md).
 SCALES: dict[str, Scale] = {
-    "demo": Scale("demo", msmes=0, buyers=0),
-    "province": Scale("province", msmes=2_000, buyers=100),
-    "national": Scale("national", msmes=200_000, buyers=5_000),
+    # Seekers: "demo" is the few hundred of issue 7 §11; Lampung places ~25k a year.
+    "demo": Scale("demo", msmes=0, buyers=0, seekers=300),
+    "province": Scale("province", msmes=2_000, buyers=100, seekers=3_000),
+    "national": Scale("national", msmes=200_000, buyers=5_000, seekers=50_000),
 }
 
 

@@ -14,6 +14,10 @@ Verification after edits (decision): when the owner edits a *verified* profile's
 identity — legal name, NIB, NPWP or regency — the profile goes back to `submitted` so an
 officer checks it again; other edits (phone, products, turnover…) keep the badge. An officer's
 own edits never change the verification state (the officer is the verifier).
+
+Catalogue tokens: every action that changes what the catalogue filters ask (a product, its
+certificates, its MSME's verification or regency) refreshes the tokens of the products
+concerned in the same transaction (serumpun.exporters.search.refresh_catalogue_tokens).
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ from serumpun.exporters.models import (
     Verification,
 )
 from serumpun.exporters.rules import identifiers, search_text, size_class
+from serumpun.exporters.search import refresh_catalogue_tokens
 
 __all__ = [
     "ConflictError",
@@ -350,6 +355,8 @@ def update_msme(*, by: User, msme: MSME, fields: Mapping[str, Any]) -> MSME:
         msme.verification = Verification.SUBMITTED
         msme.submitted_at = timezone.now()
     _save_msme(msme)
+    if reverify or "regency_id" in changed:
+        refresh_catalogue_tokens(msme_ids=[msme.pk])
     audit.record(actor=by, action="exporters.msme.updated", obj=msme, fields=changed)
     if reverify:
         audit.record(
@@ -371,6 +378,7 @@ def submit_msme(*, by: User, msme: MSME) -> MSME:
     msme.verification = Verification.SUBMITTED
     msme.submitted_at = timezone.now()
     msme.save(update_fields=["verification", "submitted_at", "updated_at"])
+    refresh_catalogue_tokens(msme_ids=[msme.pk])
     audit.record(
         actor=by, action="exporters.msme.submitted", obj=msme, fields=["verification"]
     )
@@ -404,7 +412,10 @@ def verify_msme(*, by: User, msme: MSME, decision: str, reason: str = "") -> MSM
     if msme.verification not in _MSME_DECISION_FROM[Verification(decision)]:
         raise ConflictError(
             _("A profile that is %(state)s cannot be %(decision)s.")
-            % {"state": msme.verification, "decision": decision}
+            % {
+                "state": Verification(msme.verification).label,
+                "decision": Verification(decision).label,
+            }
         )
     msme.verification = decision
     msme.verification_reason = reason
@@ -419,6 +430,7 @@ def verify_msme(*, by: User, msme: MSME, decision: str, reason: str = "") -> MSM
             "updated_at",
         ]
     )
+    refresh_catalogue_tokens(msme_ids=[msme.pk])
     audit.record(
         actor=by,
         action=f"exporters.msme.{decision}",
@@ -563,6 +575,7 @@ def add_product(*, by: User, msme: MSME, fields: Mapping[str, Any]) -> Product:
     product.search_text = product_search_text(product)
     _full_clean(product, exclude=["msme", "search_text"])
     product.save()
+    refresh_catalogue_tokens([product.pk])
     audit.record(
         actor=by,
         action="exporters.product.created",
@@ -587,6 +600,7 @@ def update_product(*, by: User, product: Product, fields: Mapping[str, Any]) -> 
     product.search_text = product_search_text(product)
     _full_clean(product, exclude=["msme", "search_text"])
     product.save()
+    refresh_catalogue_tokens([product.pk])
     audit.record(
         actor=by, action="exporters.product.updated", obj=product, fields=changed
     )
@@ -600,6 +614,7 @@ def set_product_active(*, by: User, product: Product, active: bool) -> Product:
     if product.is_active != active:
         product.is_active = active
         product.save(update_fields=["is_active", "updated_at"])
+        refresh_catalogue_tokens([product.pk])
         audit.record(
             actor=by,
             action="exporters.product.activated"
@@ -702,6 +717,7 @@ def record_certificate(
     _full_clean(certificate, exclude=["msme", "document", "verified_by"])
     certificate.save()
     certificate.products.set(products)
+    refresh_catalogue_tokens(msme_ids=[msme.pk])
     audit.record(
         actor=by,
         action="exporters.certificate.recorded",
@@ -737,7 +753,8 @@ def verify_certificate(
         not in _CERTIFICATE_DECISION_FROM[Verification(decision)]
     ):
         raise ConflictError(
-            _("This certificate is already %(state)s.") % {"state": decision}
+            _("This certificate is already %(state)s.")
+            % {"state": Verification(decision).label}
         )
     certificate.verification = decision
     certificate.verification_reason = reason
@@ -752,6 +769,7 @@ def verify_certificate(
             "updated_at",
         ]
     )
+    refresh_catalogue_tokens(msme_ids=[certificate.msme_id])
     audit.record(
         actor=by,
         action=f"exporters.certificate.{decision}",

@@ -1,12 +1,14 @@
 """GET /api/v1/catalog/products: verified suppliers' products, for buyers (issue 3 §7).
 
 Roles holding `catalog.view` (buyer, officer, trade attaché, admin) may browse; others get
-403. Only Product.objects.in_catalogue() (active products of verified MSMEs) is listed. The
-query count is constant whatever the page size (pinned in tests/test_catalog_api.py).
+403. Only active products of verified MSMEs are listed. Words and filters are answered by one
+full-text lookup (search.search_catalogue); the query count is constant whatever the page
+size (pinned in tests/test_catalog_api.py).
 """
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
@@ -21,10 +23,10 @@ from serumpun.exporters.config import expiring_days
 from serumpun.exporters.models import CertificateKind, Product
 from serumpun.exporters.rules.certificates import status as certificate_status
 from serumpun.exporters.search import (
-    certificates_covering,
-    filter_catalogue,
+    CatalogueResults,
+    certificates_covering_rows,
     request_language,
-    valid_certificates_prefetch,
+    search_catalogue,
 )
 
 router = Router(tags=["exporters"])
@@ -73,7 +75,8 @@ class CatalogFilters(Schema):
         None,
         description=(
             "A certificate kind the supplier holds, valid today, covering the product "
-            "(or the whole MSME). An expired certificate counts as absent."
+            "(or the whole MSME). An expired certificate counts as absent from the daily "
+            "refresh after its last valid day (00:05 Asia/Jakarta)."
         ),
     )
     min_capacity_kg: Decimal | None = Field(
@@ -120,38 +123,6 @@ class CatalogProductOut(Schema):
     certificates: list[CertificateOut]
     halal_claim: bool
 
-    @staticmethod
-    def resolve_name(obj: Product, context: dict[str, Any]) -> str:
-        return obj.name_in(request_language(context["request"]))
-
-    @staticmethod
-    def resolve_hs_code(obj: Product) -> str:
-        return str(obj.hs_code_id)
-
-    @staticmethod
-    def resolve_msme(obj: Product) -> dict[str, Any]:
-        msme = obj.msme
-        return {
-            "id": msme.pk,
-            "name": msme.name,
-            "brand_name": msme.brand_name,
-            "regency_code": msme.regency_id,
-            "verified": True,  # in_catalogue() lists verified MSMEs only
-        }
-
-    @staticmethod
-    def resolve_certificates(obj: Product) -> list[dict[str, Any]]:
-        today = timezone.localdate()
-        window = expiring_days()
-        return [
-            {
-                "kind": cert.kind,
-                "valid_until": cert.valid_until,
-                "status": certificate_status(cert.valid_until, today, window),
-            }
-            for cert in certificates_covering(obj)
-        ]
-
 
 @router.get(
     "/products",
@@ -161,22 +132,61 @@ class CatalogProductOut(Schema):
 @paginate(LimitOffset)
 def list_catalog_products(
     request: HttpRequest, filters: Query[CatalogFilters]
-) -> QuerySet[Product]:
+) -> CatalogueResults:
     """Active products of verified MSMEs matching every filter, newest first."""
     require_permission(request.user, "catalog.view")
+    language = request_language(request)
     today = timezone.localdate()
-    products = filter_catalogue(
-        Product.objects.in_catalogue(),
+    return search_catalogue(
         q=filters.q,
         hs=filters.hs,
         regency_code=filters.regency_code,
         certificate=filters.certificate or "",
         min_capacity_kg=filters.min_capacity_kg,
-        as_of=today,
+        load=partial(catalogue_items, language=language, as_of=today),
     )
-    return (
-        products.order_by("-id")
-        .select_related("msme")
-        .only(*LISTED_FIELDS)
-        .prefetch_related(valid_certificates_prefetch(today))
+
+
+def catalogue_items(
+    page: QuerySet[Product], *, language: str, as_of: dt.date
+) -> list[dict[str, Any]]:
+    """A page of catalogue products as the response items, from plain values.
+
+    Three queries (the products with their MSME, the MSMEs' valid certificates, those
+    certificates' products); no model instances, as this is the catalogue's hot path.
+    """
+    rows = list(page.values(*LISTED_FIELDS))
+    certificates = certificates_covering_rows(
+        ((row["id"], row["msme__id"]) for row in rows), as_of
     )
+    window = expiring_days()
+    return [
+        {
+            "id": row["id"],
+            "name": row.get(f"name_{language}") or row["name_id"],
+            "name_id": row["name_id"],
+            "name_en": row["name_en"],
+            "name_ms": row["name_ms"],
+            "hs_code": row["hs_code_id"],
+            "msme": {
+                "id": row["msme__id"],
+                "name": row["msme__name"],
+                "brand_name": row["msme__brand_name"],
+                "regency_code": row["msme__regency_id"],
+                "verified": True,  # only verified MSMEs' products are listed
+            },
+            "monthly_capacity_kg": row["monthly_capacity_kg"],
+            "fob_price_usd_per_kg": row["fob_price_usd_per_kg"],
+            "moq_kg": row["moq_kg"],
+            "certificates": [
+                {
+                    "kind": kind,
+                    "valid_until": valid_until,
+                    "status": certificate_status(valid_until, as_of, window),
+                }
+                for kind, valid_until in certificates[row["id"]]
+            ],
+            "halal_claim": row["halal_claim"],
+        }
+        for row in rows
+    ]

@@ -34,9 +34,17 @@ class ExportersConfig(AppConfig):
     verbose_name = _("Exporters")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from serumpun.accounts.roles import Role
         from serumpun.core.home import register_count
         from serumpun.core.navigation import add_menu_item
+        from serumpun.exporters.search import ensure_search_index
+
+        # SQLite migrations that rebuild exporters_product drop the full-text triggers.
+        post_migrate.connect(
+            ensure_search_index, sender=self, dispatch_uid="exporters_search_index"
+        )
 
         # Every page of the exporters app, whichever helper built it, is listed here.
         entries = [
@@ -62,6 +70,16 @@ class ExportersConfig(AppConfig):
             registry_counts, roles={Role.OFFICER, Role.TRADE_ATTACHE, Role.ADMIN}
         )
         register_count(owner_counts, roles={Role.MSME_OWNER})
+
+        from serumpun.core.daily import register_daily
+        from serumpun.exporters.reminders import (
+            refresh_lapsed_certificates,
+            remind_expiring_certificates,
+        )
+
+        register_daily(remind_expiring_certificates)
+        # Certificates stop counting in the catalogue filter the morning after their last day.
+        register_daily(refresh_lapsed_certificates)
 
 
 REGISTRY = _("MSME registry")

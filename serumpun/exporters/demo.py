@@ -31,6 +31,7 @@ from serumpun.exporters.models import (
 )
 from serumpun.exporters.rules.search_text import build as build_search_text
 from serumpun.exporters.rules.size_class import classify
+from serumpun.exporters.search import refresh_catalogue_tokens
 
 
 @dataclass(frozen=True)
@@ -356,6 +357,7 @@ def seed_msmes(ctx: SeedContext) -> None:
     today = timezone.localdate()
     thresholds = size_thresholds()
     now = timezone.now()
+    seeded: list[int] = []
     with transaction.atomic():
         for index, spec in enumerate(DEMO_MSMES, start=1):
             nib = _nib(index)
@@ -389,6 +391,7 @@ def seed_msmes(ctx: SeedContext) -> None:
                 source=RecordSource.DEMO,
                 is_demo=True,
             )
+            seeded.append(msme.pk)
             products = [_product(msme, p, hs) for p in spec.products]
             for kind, days in spec.certificates:
                 certificate = Certificate.objects.create(
@@ -405,6 +408,8 @@ def seed_msmes(ctx: SeedContext) -> None:
                     is_demo=True,
                 )
                 certificate.products.set(products)
+        # The catalogue filters read tokens derived from all of the above.
+        refresh_catalogue_tokens(msme_ids=seeded, as_of=today)
 
 
 def _product(msme: MSME, spec: DemoProduct, hs: dict[str, str]) -> Product:

@@ -11,6 +11,9 @@ previewed and committed by a background task with a progress bar.
 
 Cleaning lives in `rules/importing.py`; this module adds files, the database and messages.
 An import never changes an MSME's verification state: the importing officer is the verifier.
+Of what the catalogue's filter tokens depend on it can change only an MSME's regency, so the
+products of MSMEs whose regency changed get their tokens refreshed in the same transaction
+(new MSMEs have no products yet; a re-import changes nothing and refreshes nothing).
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ from serumpun.exporters.rules.regions import (
     RegencyResolver,
     parse_aliases,
 )
+from serumpun.exporters.search import refresh_catalogue_tokens
 
 if TYPE_CHECKING:
     from serumpun.accounts.models import User
@@ -579,6 +583,9 @@ def _write(plan: UpsertPlan, pks: Mapping[str, int], *, by: User | None) -> set[
             objects, [*sorted(fields), "updated_at"], batch_size=size
         )
         written.update(fields)
+    moved = [pks[nib] for nib, changes in plan.updates if "regency_id" in changes]
+    if moved:
+        refresh_catalogue_tokens(msme_ids=moved)
     return written
 
 

@@ -302,6 +302,10 @@ class Product(models.Model):
     # Lower-cased names, descriptions and HS code in all three languages: what the catalogue's
     # full-text index covers (SQLite FTS5 / PostgreSQL tsvector; see exporters/search.py).
     search_text = models.TextField(blank=True, editable=False)
+    # The catalogue filters this product meets ("zzlisted zzcerthalal zzreg1801 …"), indexed
+    # with search_text so one full-text lookup answers words and filters together. Derived:
+    # serumpun.exporters.search.refresh_catalogue_tokens rewrites it (rules/catalogue_tokens).
+    catalogue_tokens = models.TextField(blank=True, default="", editable=False)
     is_demo = models.BooleanField(_("demo record"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -3,7 +3,9 @@
 A certificate is reminded about once per expiry date: `expiry_notified_at` is set when the
 reminder goes out and cleared when the certificate is renewed (a new `valid_until`). Owners get
 one message per certificate; officers one digest per run, so a busy province does not flood
-their inbox. `manage.py send_daily_reminders` (cron, once a day) enqueues the task.
+their inbox. `manage.py run_daily_tasks` (cron, once a day shortly after midnight Asia/Jakarta)
+enqueues the task, and the catalogue's daily refresh beside it: certificates that lapsed stop
+counting in the catalogue's certificate filter (search.refresh_lapsed_certificate_tokens).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from serumpun.core.audit import record
 from serumpun.core.notifications import notify
 from serumpun.exporters.config import expiring_days
 from serumpun.exporters.models import Certificate, Verification
+from serumpun.exporters.search import refresh_lapsed_certificate_tokens
 
 
 def certificates_to_remind(as_of: dt.date) -> list[Certificate]:
@@ -109,3 +112,13 @@ def remind_expiring_certificates(as_of: str | None = None) -> int:
     """The daily reminder task; `as_of` is an ISO date (default: today in Asia/Jakarta)."""
     day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
     return remind_expiring_certificates_as_of(day)
+
+
+@task()
+def refresh_lapsed_certificates(as_of: str | None = None) -> int:
+    """The catalogue's daily refresh: certificates that lapsed stop counting in its filter.
+
+    `as_of` is an ISO date (default: today in Asia/Jakarta); returns how many products changed.
+    """
+    day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    return refresh_lapsed_certificate_tokens(day)

@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,9 +26,9 @@ from serumpun.core.reference import LAMPUNG_PROVINCE_CODE
 from serumpun.exporters.models import MSME, CertificateKind, Product
 from serumpun.exporters.search import (
     certificates_covering,
-    filter_catalogue,
     first_photo,
     request_language,
+    search_catalogue,
     with_catalogue_details,
 )
 
@@ -83,23 +82,18 @@ def _catalogue_user(request: HttpRequest) -> None:
 
 def _results_context(request: HttpRequest, form: CatalogFilterForm) -> dict[str, Any]:
     today = timezone.localdate()
-    products: QuerySet[Product] = Product.objects.in_catalogue()
+    results: Any = []
     if form.is_valid():
         data = form.cleaned_data
-        products = filter_catalogue(
-            products,
+        results = search_catalogue(
             q=data["q"],
             hs=data["hs"],
             regency_code=data["regency"].pk if data["regency"] else "",
             certificate=data["certificate"],
             min_capacity_kg=data["min_capacity_kg"],
-            as_of=today,
+            load=lambda page: list(with_catalogue_details(page, as_of=today)),
         )
-    else:
-        products = products.none()
-    page = Paginator(
-        with_catalogue_details(products.order_by("-id"), as_of=today), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     language = request_language(request)
     query = request.GET.copy()
     query.pop("page", None)

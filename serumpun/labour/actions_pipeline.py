@@ -1,5 +1,6 @@
-"""State changes after matching (issue 7 §8–10): moving placements through the pipeline,
-recording contracts and payslips, grievances, welfare check-ins and data-subject rights.
+"""State changes after matching (issue 7 §8–9): moving placements through the pipeline,
+recording contracts and payslips, grievances and welfare check-ins. Data-subject rights
+(§10) are in `actions_data_rights`.
 
 Each action takes keyword arguments including `by`, checks permission, runs in one
 transaction, writes the audit log and notifies the people concerned. Grievance texts and
@@ -30,21 +31,17 @@ from serumpun.accounts.models import User
 from serumpun.accounts.roles import Role, has_permission
 from serumpun.core import audit
 from serumpun.core.errors import ConflictError
-from serumpun.core.models import AuditEvent
 from serumpun.core.notifications import notify
-from serumpun.labour.actions import labour_rulebook, update_seeker
+from serumpun.labour.actions import labour_rulebook
 from serumpun.labour.models import (
     Grievance,
-    Offer,
     Placement,
     PlacementEvent,
     Seeker,
-    SeekerDocument,
     Stage,
 )
 from serumpun.labour.models_pipeline import (
     ContractRecord,
-    DataRequest,
     GrievanceResponse,
     WelfareCheckin,
 )
@@ -68,10 +65,6 @@ PLACED_STAGES = frozenset(
         Stage.DEPARTED,
         Stage.WORKING,
     }
-)
-#: profile fields a seeker corrects directly (the NIK, birth date and sex go through an officer)
-CORRECTABLE_FIELDS = frozenset(
-    {"full_name", "phone", "address", "education", "preferred_sectors", "languages"}
 )
 MAX_TEXT = 5000
 MAX_WAGE_MYR = Decimal("1000000")
@@ -146,24 +139,20 @@ def pipeline_config() -> PipelineConfig:
 
 
 def may_monitor_placements(user: Any) -> bool:
-    """The labour attaché (placement.monitor) or a provincial officer working seekers' cases."""
-    return has_permission(user, "placement.monitor") or has_permission(
-        user, "seeker.manage_any"
-    )
+    """The labour attaché or a provincial officer working seekers' cases."""
+    return has_permission(user, "placement.monitor")
 
 
 def may_handle_grievances(user: Any) -> bool:
-    """The labour attaché (grievance.handle) or a provincial officer (issue 7 §9 routes both)."""
-    return has_permission(user, "grievance.handle") or has_permission(
-        user, "seeker.manage_any"
-    )
+    """The labour attaché or a provincial officer (issue 7 §9 routes grievances to both)."""
+    return has_permission(user, "grievance.handle")
 
 
-def _is_subject(user: Any, seeker: Seeker) -> bool:
+def is_data_subject(user: Any, seeker: Seeker) -> bool:
     return seeker.user_id is not None and seeker.user_id == user.pk
 
 
-def _require(allowed: bool) -> None:
+def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied(_("Your role may not do this."))
 
@@ -177,7 +166,7 @@ def overseers() -> list[User]:
     )
 
 
-def _case_handlers(seeker: Seeker | None) -> list[User]:
+def case_handlers(seeker: Seeker | None) -> list[User]:
     """The labour attachés plus the seeker's case officer and their office's officers."""
     people = Q(memberships__role=Role.LABOUR_ATTACHE)
     if seeker is not None:
@@ -191,7 +180,7 @@ def _case_handlers(seeker: Seeker | None) -> list[User]:
     return list(User.objects.filter(people, is_active=True).distinct())
 
 
-def _seeker_url(seeker: Seeker) -> str:
+def seeker_url(seeker: Seeker) -> str:
     """The officer's page of a seeker (the labour pages may not be wired yet)."""
     try:
         return reverse("labour:seeker_detail", args=[seeker.pk])
@@ -212,7 +201,7 @@ def advance_placement(
     *, by: User, placement: Placement, to_stage: str, note: str = ""
 ) -> Placement:
     """Move a placement to its next stage (officer or labour attaché); 409 if not allowed."""
-    _require(may_monitor_placements(by))
+    require(may_monitor_placements(by))
     with transaction.atomic():
         locked = (
             Placement.objects.select_for_update(of=("self",))
@@ -272,7 +261,7 @@ def record_checkin(
 ) -> WelfareCheckin:
     """Record how a worker abroad is doing (the worker, an officer or the attaché)."""
     seeker = checkin.placement.seeker
-    _require(may_monitor_placements(by) or _is_subject(by, seeker))
+    require(may_monitor_placements(by) or is_data_subject(by, seeker))
     if outcome not in WelfareCheckin.Outcome.values:
         raise ValidationError({"outcome": _("Choose how the worker is doing.")})
     with transaction.atomic():
@@ -289,7 +278,7 @@ def record_checkin(
         )
         if outcome != WelfareCheckin.Outcome.WELL:
             notify(
-                _case_handlers(seeker),
+                case_handlers(seeker),
                 subject=gettext_lazy("A welfare check-in needs attention"),
                 url=reverse("labour:placement_detail", args=[checkin.placement_id]),
                 kind="labour.checkin",
@@ -337,7 +326,7 @@ def may_record_contract(user: Any, placement: Placement, kind: str) -> bool:
     contract; the worker their own contract and payslips."""
     if may_monitor_placements(user):
         return True
-    if _is_subject(user, placement.seeker):
+    if is_data_subject(user, placement.seeker):
         return kind in (ContractRecord.Kind.SIGNED, ContractRecord.Kind.PAYSLIP)
     order = placement.job_order
     own = set(user.organisation_ids)
@@ -364,7 +353,7 @@ def record_contract(
     """
     if kind not in ContractRecord.Kind.values:
         raise ValidationError({"kind": _("Choose offer, signed contract or payslip.")})
-    _require(may_record_contract(by, placement, kind))
+    require(may_record_contract(by, placement, kind))
     wage = _decimal(basic_wage_myr, "basic_wage_myr", maximum=MAX_WAGE_MYR)
     hours = (
         None
@@ -392,7 +381,7 @@ def record_contract(
         )
         if after == "fail" and before != "fail":
             notify(
-                _case_handlers(placement.seeker),
+                case_handlers(placement.seeker),
                 subject=gettext_lazy("Contract substitution suspected"),
                 url=reverse("labour:placement_detail", args=[placement.pk]),
                 kind="labour.contract",
@@ -534,7 +523,7 @@ def file_grievance(*, by: User, fields: Mapping[str, Any]) -> Grievance:
         raise ValidationError({"description": _("Describe what happened.")})
     on_behalf = not has_permission(by, "grievance.file")
     if on_behalf:
-        _require(has_permission(by, "seeker.manage_any"))
+        require(has_permission(by, "seeker.manage_any"))
         seeker = fields.get("seeker")
     else:
         seeker = Seeker.objects.filter(user=by).first()
@@ -559,7 +548,7 @@ def file_grievance(*, by: User, fields: Mapping[str, Any]) -> Grievance:
             fields=["category", "description"],
         )
         notify(
-            _case_handlers(seeker),
+            case_handlers(seeker),
             subject=gettext_lazy("A new grievance was filed"),
             url=reverse("labour:grievance_detail", args=[grievance.pk]),
             kind="labour.grievance",
@@ -576,7 +565,7 @@ def respond_grievance(
     *, by: User, grievance: Grievance, text: str
 ) -> GrievanceResponse:
     """The attaché or an officer answers; the first answer starts the response-time clock."""
-    _require(may_handle_grievances(by))
+    require(may_handle_grievances(by))
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write a response.")})
@@ -614,7 +603,7 @@ def close_grievance(
     *, by: User, grievance: Grievance, resolved: bool, note: str = ""
 ) -> Grievance:
     """Close a grievance as resolved or not (with an optional closing note to the worker)."""
-    _require(may_handle_grievances(by))
+    require(may_handle_grievances(by))
     if grievance.status in (Grievance.Status.RESOLVED, Grievance.Status.CLOSED):
         raise ConflictError(_("This grievance is already closed."))
     with transaction.atomic():
@@ -642,385 +631,3 @@ def close_grievance(
             kind="labour.grievance",
         )
     return grievance
-
-
-# --- Data-subject rights (UU 27/2022 PDP; SEC-11) ------------------------------------------------
-
-
-def _require_subject_or_officer(by: User, seeker: Seeker) -> None:
-    """The seeker themself, or an officer acting for someone registered without an account."""
-    if _is_subject(by, seeker):
-        _require(has_permission(by, "seeker.manage_own"))
-        return
-    _require(has_permission(by, "seeker.manage_any"))
-
-
-def _require_active(seeker: Seeker) -> None:
-    if seeker.anonymised_at is not None:
-        raise ConflictError(_("This profile has been erased."))
-
-
-def _iso(value: dt.date | dt.datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _placement_data(placement: Placement) -> dict[str, Any]:
-    order = placement.job_order
-    return {
-        "id": placement.pk,
-        "job_order": {
-            "id": order.pk,
-            "title": order.title,
-            "employer_name": order.employer_name,
-            "sector": order.sector,
-        },
-        "stage": placement.stage,
-        "created_at": _iso(placement.created_at),
-        "events": [
-            {"stage": e.stage, "at": _iso(e.at), "note": e.note}
-            for e in placement.events.all()
-        ],
-        "contract_records": [
-            {
-                "kind": r.kind,
-                "basic_wage_myr": str(r.basic_wage_myr),
-                "weekly_hours": None if r.weekly_hours is None else str(r.weekly_hours),
-                "deductions": r.deductions,
-                "period": _iso(r.period),
-                "at": _iso(r.at),
-            }
-            for r in placement.contract_records.all()
-        ],
-        "welfare_checkins": [
-            {
-                "due_on": _iso(c.due_on),
-                "done_at": _iso(c.done_at),
-                "outcome": c.outcome,
-                "note": c.note,
-            }
-            for c in placement.checkins.all()
-        ],
-    }
-
-
-def _seeker_data(seeker: Seeker) -> dict[str, Any]:
-    return {
-        "full_name": seeker.full_name,
-        "nik": seeker.nik,
-        "birth_date": _iso(seeker.birth_date),
-        "gender": seeker.gender,
-        "regency": {"code": seeker.regency_id, "name": seeker.regency.name},
-        "phone": seeker.phone,
-        "address": seeker.address,
-        "education": seeker.education,
-        "preferred_sectors": seeker.preferred_sectors,
-        "languages": seeker.languages,
-        "stage": seeker.stage,
-        "placed": seeker.placed,
-        "consent_given_at": _iso(seeker.consent_given_at),
-        "consent_withdrawn_at": _iso(seeker.consent_withdrawn_at),
-        "created_at": _iso(seeker.created_at),
-        "updated_at": _iso(seeker.updated_at),
-    }
-
-
-def export_my_data(*, by: User, seeker: Seeker | None = None) -> dict[str, Any]:
-    """Everything the platform holds about one seeker, as JSON-ready data (audited).
-
-    Includes who (by role, not name) read or changed the profile, so the seeker can see it.
-    """
-    seeker = seeker or Seeker.objects.filter(user=by).first()
-    if seeker is None:
-        raise PermissionDenied(_("You have no job-seeker profile."))
-    _require_subject_or_officer(by, seeker)
-    placements = (
-        Placement.objects.filter(seeker=seeker)
-        .select_related("job_order")
-        .prefetch_related("events", "contract_records", "checkins")
-        .order_by("created_at", "pk")
-    )
-    grievances = (
-        Grievance.objects.filter(Q(seeker=seeker) | Q(filed_by_id=seeker.user_id or -1))
-        .prefetch_related("responses")
-        .order_by("created_at", "pk")
-    )
-    data = {
-        "format": "serumpun.labour.seeker-export/1",
-        "generated_at": _iso(timezone.now()),
-        "profile": _seeker_data(seeker),
-        "skills": [
-            {"code": s.skill.code, "level": s.level}
-            for s in seeker.skills.select_related("skill").order_by("skill__code")
-        ],
-        "certificates": [
-            {
-                "scheme": c.scheme,
-                "issuer": c.issuer,
-                "level": c.level,
-                "valid_until": _iso(c.valid_until),
-            }
-            for c in seeker.certificates.all()
-        ],
-        "experience": [
-            {"isco_code": e.isco_code, "years": str(e.years)}
-            for e in seeker.experience.all()
-        ],
-        "documents": [
-            {"kind": d.kind, "status": d.status, "has_file": bool(d.file)}
-            for d in seeker.documents.all()
-        ],
-        "offers": [
-            {
-                "job_order_id": o.job_order_id,
-                "title": o.job_order.title,
-                "status": o.status,
-                "score": o.score,
-                "created_at": _iso(o.created_at),
-            }
-            for o in Offer.objects.filter(seeker=seeker)
-            .select_related("job_order")
-            .order_by("created_at", "pk")
-        ],
-        "placements": [_placement_data(p) for p in placements],
-        "grievances": [
-            {
-                "id": g.pk,
-                "category": g.category,
-                "description": g.description,
-                "status": g.status,
-                "created_at": _iso(g.created_at),
-                "first_response_at": _iso(g.first_response_at),
-                "resolved_at": _iso(g.resolved_at),
-                "responses": [
-                    {"text": r.text, "at": _iso(r.at)} for r in g.responses.all()
-                ],
-            }
-            for g in grievances
-        ],
-        "data_requests": [
-            {"kind": r.kind, "status": r.status, "at": _iso(r.at), "fields": r.fields}
-            for r in seeker.data_requests.all()
-        ],
-        "access_log": [
-            {
-                "at": _iso(e.created_at),
-                "action": e.action,
-                "role": e.actor_role,
-                "fields": e.fields,
-                "purpose": e.purpose,
-            }
-            for e in AuditEvent.objects.filter(
-                object_type="labour.seeker", object_id=str(seeker.pk)
-            ).order_by("created_at", "pk")
-        ],
-    }
-    with transaction.atomic():
-        DataRequest.objects.create(
-            seeker=seeker,
-            kind=DataRequest.Kind.EXPORT,
-            status=DataRequest.Status.DONE,
-            requested_by=by,
-            handled_by=by,
-            handled_at=timezone.now(),
-        )
-        audit.record(
-            actor=by,
-            action="labour.seeker.data_exported",
-            obj=seeker,
-            fields=sorted(data),
-            purpose="data-subject access (UU 27/2022)",
-        )
-    return data
-
-
-def correct_my_data(
-    *, by: User, seeker: Seeker, fields: Mapping[str, Any], note: str = ""
-) -> DataRequest:
-    """Correct profile fields now; anything else (NIK, birth date, sex) goes to an officer.
-
-    `note` describes corrections the seeker cannot make themself; it opens a pending request
-    and tells the case handlers.
-    """
-    _require_subject_or_officer(by, seeker)
-    _require_active(seeker)
-    direct = {k: v for k, v in fields.items() if k in CORRECTABLE_FIELDS}
-    if not direct and not note.strip():
-        raise ValidationError({"note": _("Say what should be corrected.")})
-    with transaction.atomic():
-        if direct:
-            update_seeker(by=by, seeker=seeker, fields=direct)
-        pending = bool(note.strip())
-        request = DataRequest.objects.create(
-            seeker=seeker,
-            kind=DataRequest.Kind.CORRECTION,
-            status=DataRequest.Status.PENDING if pending else DataRequest.Status.DONE,
-            fields=sorted(direct),
-            note=note.strip()[:MAX_TEXT] or None,
-            requested_by=by,
-            handled_by=None if pending else by,
-            handled_at=None if pending else timezone.now(),
-        )
-        audit.record(
-            actor=by,
-            action="labour.seeker.correction_requested",
-            obj=seeker,
-            fields=sorted(direct) + (["note"] if pending else []),
-        )
-        if pending:
-            notify(
-                _case_handlers(seeker),
-                subject=gettext_lazy("A job seeker asked for a correction"),
-                url=_seeker_url(seeker),
-                kind="labour.data_request",
-            )
-    return request
-
-
-def withdraw_consent(*, by: User, seeker: Seeker) -> DataRequest:
-    """Stop processing for matching: the seeker leaves matching and open offers are withdrawn."""
-    _require_subject_or_officer(by, seeker)
-    _require_active(seeker)
-    if seeker.consent_withdrawn_at is not None:
-        raise ConflictError(_("Consent was already withdrawn."))
-    with transaction.atomic():
-        now = timezone.now()
-        seeker.consent_withdrawn_at = now
-        seeker.save(update_fields=["consent_withdrawn_at", "updated_at"])
-        withdrawn = Offer.objects.filter(
-            seeker=seeker, status=Offer.Status.OFFERED
-        ).update(status=Offer.Status.WITHDRAWN, updated_at=now)
-        request = DataRequest.objects.create(
-            seeker=seeker,
-            kind=DataRequest.Kind.WITHDRAW,
-            status=DataRequest.Status.DONE,
-            requested_by=by,
-            handled_by=by,
-            handled_at=now,
-        )
-        audit.record(
-            actor=by,
-            action="labour.seeker.consent_withdrawn",
-            obj=seeker,
-            fields=["consent_withdrawn_at", *(["offers"] if withdrawn else [])],
-        )
-    return request
-
-
-def request_erasure(*, by: User, seeker: Seeker, confirm: bool) -> DataRequest:
-    """Erase a seeker's identity now, or — while they work abroad under a placement — record
-    the request for an officer, since the worker's protection needs their contact until they
-    return (UU 18/2017)."""
-    _require_subject_or_officer(by, seeker)
-    _require_active(seeker)
-    if not confirm:
-        raise ValidationError({"confirm": _("Confirm that you want your data erased.")})
-    abroad = Placement.objects.filter(
-        seeker=seeker, stage__in=sorted(pipeline.ABROAD)
-    ).exists()
-    with transaction.atomic():
-        request = DataRequest.objects.create(
-            seeker=seeker,
-            kind=DataRequest.Kind.ERASURE,
-            requested_by=by,
-        )
-        audit.record(
-            actor=by, action="labour.seeker.erasure_requested", obj=seeker, fields=[]
-        )
-        if abroad:
-            notify(
-                _case_handlers(seeker),
-                subject=gettext_lazy(
-                    "A worker abroad asked for their data to be erased"
-                ),
-                url=_seeker_url(seeker),
-                kind="labour.data_request",
-            )
-        else:
-            anonymise_seeker(by=by, seeker=seeker, request=request)
-    request.refresh_from_db()
-    return request
-
-
-#: what anonymisation keeps for statistics (regency, sex, birth year, education, sectors,
-#: languages, stage and the numbers of placements) — everything else identifying is wiped
-ANONYMISED_FIELDS = (
-    "full_name",
-    "nik",
-    "nik_hash",
-    "nik_last4",
-    "birth_date",
-    "phone",
-    "address",
-    "user",
-)
-
-
-def _close_account(user: User) -> None:
-    """Disable a seeker-only account and strip its identity (other roles keep theirs)."""
-    if user.roles - {Role.SEEKER}:
-        return
-    user.is_active = False
-    user.full_name = ""
-    user.phone = ""
-    user.email = f"erased-{user.pk}@erased.invalid"
-    user.set_unusable_password()
-    user.save()
-
-
-def anonymise_seeker(
-    *, by: User, seeker: Seeker, request: DataRequest | None = None
-) -> Seeker:
-    """Wipe a seeker's identity and free text, keeping only aggregate fields (audited)."""
-    _require_subject_or_officer(by, seeker)
-    _require_active(seeker)
-    with transaction.atomic():
-        now = timezone.now()
-        user = seeker.user
-        seeker.full_name = ""
-        seeker.nik = ""
-        seeker.nik_hash = f"erased-{seeker.pk}"  # unique, and no index of the old NIK
-        seeker.nik_last4 = ""
-        seeker.birth_date = dt.date(seeker.birth_date.year, 1, 1)
-        seeker.phone = ""
-        seeker.address = ""
-        seeker.user = None
-        seeker.anonymised_at = now
-        seeker.consent_withdrawn_at = seeker.consent_withdrawn_at or now
-        seeker.save()
-        for document in SeekerDocument.objects.filter(seeker=seeker).exclude(file=""):
-            document.file.delete(save=False)
-        SeekerDocument.objects.filter(seeker=seeker).update(file="")
-        Offer.objects.filter(seeker=seeker, status=Offer.Status.OFFERED).update(
-            status=Offer.Status.WITHDRAWN, updated_at=now
-        )
-        PlacementEvent.objects.filter(placement__seeker=seeker).update(note="")
-        WelfareCheckin.objects.filter(placement__seeker=seeker).update(note=None)
-        grievances = Grievance.objects.filter(
-            Q(seeker=seeker) | Q(filed_by_id=user.pk if user else -1)
-        )
-        GrievanceResponse.objects.filter(grievance__in=grievances).update(text=None)
-        grievance_ids = list(grievances.values_list("pk", flat=True))
-        Grievance.objects.filter(pk__in=grievance_ids).update(description="")
-        if user is not None:
-            Grievance.objects.filter(pk__in=grievance_ids, filed_by=user).update(
-                filed_by=None
-            )
-        for record in ContractRecord.objects.filter(placement__seeker=seeker):
-            record.deductions = [{**d, "note": ""} for d in record.deductions]
-            record.save(update_fields=["deductions"])
-        DataRequest.objects.filter(seeker=seeker).update(note=None)
-        if request is not None:
-            request.status = DataRequest.Status.DONE
-            request.handled_by = by
-            request.handled_at = now
-            request.save(update_fields=["status", "handled_by", "handled_at"])
-        audit.record(
-            actor=by,
-            action="labour.seeker.anonymised",
-            obj=seeker,
-            fields=ANONYMISED_FIELDS,
-            purpose="erasure (UU 27/2022)",
-        )
-        if user is not None:
-            _close_account(user)
-    return seeker

@@ -29,9 +29,8 @@ if TYPE_CHECKING:
 
 __all__ = ["may_verify_profiles", "verify_agency", "verify_employer"]
 
-#: holders of either may verify: the labour attaché (who endorses job orders) and the
-#: provincial manpower officer (who registers seekers); no dedicated permission exists yet
-VERIFIER_PERMISSIONS = ("job_order.endorse", "seeker.manage_any")
+#: the labour attaché and the provincial manpower officer verify employers and agencies
+VERIFIER_PERMISSIONS = ("labour_profile.verify",)
 #: a decision and the states a profile may be in when it is taken
 DECISION_FROM: dict[str, frozenset[str]] = {
     Verification.VERIFIED: frozenset({Verification.PENDING, Verification.REJECTED}),

@@ -29,6 +29,18 @@ class LabourConfig(AppConfig):
             (_("Register a job seeker"), "labour:seeker_register", {Role.OFFICER}),
             (_("My profile"), "labour:seeker_me", {Role.SEEKER}),
             (_("My matches"), "labour:seeker_matches", {Role.SEEKER}),
+            (
+                _("Placements"),
+                "labour:placement_board",
+                {Role.LABOUR_ATTACHE, Role.OFFICER},
+            ),
+            (
+                _("Grievances"),
+                "labour:grievance_list",
+                {Role.LABOUR_ATTACHE, Role.OFFICER, Role.SEEKER},
+            ),
+            (_("Report a problem"), "labour:grievance_new", {Role.SEEKER}),
+            (_("My data"), "labour:my_data", {Role.SEEKER}),
         ]
         for label, url_name, roles in entries:
             add_menu_item(
@@ -38,6 +50,13 @@ class LabourConfig(AppConfig):
         register_count(review_counts, roles={Role.LABOUR_ATTACHE})
         register_count(submitter_counts, roles={Role.EMPLOYER, Role.AGENCY})
         register_count(seeker_counts, roles={Role.SEEKER})
+        register_count(case_counts, roles={Role.LABOUR_ATTACHE, Role.OFFICER})
+
+        from serumpun.core.daily import register_daily
+        from serumpun.labour import tasks_pipeline
+
+        register_daily(tasks_pipeline.alert_stuck_placements)
+        register_daily(tasks_pipeline.remind_welfare_checkins)
 
 
 JOB_ORDERS = _("Job orders")
@@ -144,5 +163,40 @@ def seeker_counts(user: Any) -> list[Any]:
             _("No vacancy is endorsed at the moment."),
             "labour:seeker_matches",
             _("See your matches"),
+        ),
+    ]
+
+
+PLACEMENTS = _("Placements and grievances")
+
+
+def case_counts(user: Any) -> list[Any]:
+    """For the labour attaché and officers: stuck placements and unanswered grievances."""
+    from django.utils import timezone
+
+    from serumpun.core.home import Figure
+    from serumpun.labour.models import Grievance, Placement
+    from serumpun.labour.tasks_pipeline import stuck_filter
+
+    return [
+        Figure(
+            "placements_stuck",
+            _("Placements stuck in a stage"),
+            Placement.objects.filter(stuck_filter(timezone.localdate())),
+            PLACEMENTS,
+            _("No placement is stuck."),
+            "labour:placement_board",
+            _("Open the placement board"),
+        ),
+        Figure(
+            "grievances_unanswered",
+            _("Grievances without a first answer"),
+            Grievance.objects.filter(first_response_at__isnull=True).exclude(
+                status__in=[Grievance.Status.RESOLVED, Grievance.Status.CLOSED]
+            ),
+            PLACEMENTS,
+            _("Every grievance has been answered."),
+            "labour:grievance_list",
+            _("Open the grievances"),
         ),
     ]

@@ -52,11 +52,6 @@ from serumpun.labour.reference import document_checklist, load_labour_reference
 LAMPUNG = "18"
 #: extra employers' logins: outside DEMO_DOMAIN, so the one-login-per-role table stays as is
 EMPLOYER_DOMAIN = "majikan.demo.serumpun.my"
-#: seekers per scale; "demo" is the few hundred of issue 7 §11
-SEEKERS = {"demo": 300, "province": 3_000, "national": 50_000}
-#: above the demo scale the count also follows --msmes (one seeker per MSME, at least 300),
-#: so a small `--scale province --msmes 40` run stays small
-MIN_SEEKERS = 300
 
 # --- Employers and agencies ------------------------------------------------------------------
 
@@ -521,13 +516,8 @@ def _review(attache: User, order: JobOrder, spec: DemoOrder) -> None:
 
 
 def seeker_count(ctx: SeedContext) -> int:
-    """How many seekers this scale gets (see SEEKERS and MIN_SEEKERS)."""
-    explicit = getattr(ctx.scale, "seekers", None)
-    if explicit is not None:
-        return int(explicit)
-    if ctx.scale.name == "demo":
-        return SEEKERS["demo"]
-    return max(MIN_SEEKERS, min(SEEKERS.get(ctx.scale.name, 0), ctx.scale.msmes))
+    """How many seekers this scale gets (`Scale.seekers`, `seed_demo --seekers`)."""
+    return ctx.scale.seekers
 
 
 def make_nik(
@@ -795,7 +785,7 @@ PLACEMENT_STAGES: tuple[str, ...] = (
     Stage.SELECTED, Stage.TRAINING, Stage.TRAINING, Stage.DOCUMENTS_COMPLETE,
     Stage.DOCUMENTS_COMPLETE, Stage.ORIENTATION, Stage.ORIENTATION, Stage.DEPARTED,
     Stage.DEPARTED, Stage.WORKING, Stage.WORKING, Stage.WORKING, Stage.COMPLETED,
-    Stage.RETURNED, Stage.RETURNED,
+    Stage.RETURNED, Stage.RETURNED, Stage.WITHDRAWN,
 )  # fmt: skip
 #: the normal way to each stage (training is skipped by certified workers; `returned`
 #: comes home early from `working`)
@@ -814,6 +804,8 @@ def _path_to(stage: str) -> list[str]:
         return []
     if stage in (Stage.COMPLETED, Stage.RETURNED):
         return [*PATH, stage]
+    if stage == Stage.WITHDRAWN:  # the worker withdrew after the interview
+        return [Stage.INTERVIEWED, stage]
     return list(PATH[: PATH.index(stage) + 1])
 
 

@@ -601,6 +601,7 @@ class Stage(models.TextChoices):
     WORKING = "working", _("working")
     COMPLETED = "completed", _("completed")
     RETURNED = "returned", _("returned")
+    WITHDRAWN = "withdrawn", _("withdrawn before departure")
 
 
 class SeekerQuerySet(VisibleQuerySet):
@@ -973,6 +974,7 @@ class Grievance(models.Model):
         LOST_CONTACT = "lost_contact", _("lost contact")
         REPATRIATION = "repatriation", _("wants repatriation")
         FAILED_DEPARTURE = "failed_departure", _("failed departure")
+        ABUSE = "abuse", _("abuse or violence")
         OTHER = "other", _("other")
 
     class Status(models.TextChoices):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from serumpun.labour import views_joborders, views_seekers
+from serumpun.labour import urls_pipeline, views_joborders, views_seekers
 
 app_name = "labour"
 urlpatterns = [
@@ -44,4 +44,5 @@ urlpatterns = [
         views_seekers.seeker_unmask,
         name="seeker_unmask",
     ),
+    *urls_pipeline.urlpatterns,
 ]

@@ -28,6 +28,7 @@ from serumpun.accounts.roles import has_permission
 from serumpun.core import audit
 from serumpun.core.access import get_visible_or_404
 from serumpun.core.errors import ConflictError
+from serumpun.labour import actions_data_rights as data_rights
 from serumpun.labour import actions_pipeline as actions
 from serumpun.labour.forms_pipeline import (
     STAGE_LABELS,
@@ -438,7 +439,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 def my_data_export(request: HttpRequest) -> HttpResponse:
     """Download everything held about the seeker as JSON (audited)."""
     seeker = _own_seeker(request)
-    data = actions.export_my_data(by=_user(request), seeker=seeker)
+    data = data_rights.export_my_data(by=_user(request), seeker=seeker)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -457,7 +458,7 @@ def my_data_correct(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "note" and v}
         try:
-            actions.correct_my_data(
+            data_rights.correct_my_data(
                 by=_user(request),
                 seeker=seeker,
                 fields=fields,
@@ -483,7 +484,7 @@ def my_data_withdraw(request: HttpRequest) -> HttpResponse:
     form = ConfirmForm(request.POST, prefix="withdraw")
     if form.is_valid():
         try:
-            actions.withdraw_consent(by=_user(request), seeker=seeker)
+            data_rights.withdraw_consent(by=_user(request), seeker=seeker)
             messages.success(
                 request,
                 _(
@@ -514,7 +515,7 @@ def my_data_erase(request: HttpRequest) -> HttpResponse:
             _my_data_context(seeker, erase_form=form),
             status=422,
         )
-    request_row = actions.request_erasure(
+    request_row = data_rights.request_erasure(
         by=_user(request), seeker=seeker, confirm=True
     )
     if request_row.status == request_row.Status.PENDING:

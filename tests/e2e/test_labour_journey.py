@@ -46,6 +46,31 @@ def sign_out(page) -> None:
     page.context.clear_cookies()
 
 
+def fill_fair_plantation_order(form, licence: str) -> None:
+    """The demand letter's fields for a fair order (every binding rule met)."""
+    form.locator("[name=title]").fill(TITLE)
+    form.locator("[name=employer_state]").fill("Pahang")
+    form.locator("[name=agency_licence]").fill(licence)
+    form.locator("[name=sector]").select_option("plantation")
+    form.locator("[name=occupation]").select_option("9211")
+    form.locator("[name=workers_needed]").fill("40")
+    form.locator("[name=basic_wage_myr]").fill("1850")
+    form.locator("[name=weekly_hours]").fill("45")
+    form.locator("[name=contract_months]").fill("24")
+    form.locator("[name=accommodation_provided]").check()
+    form.locator("[name=passport_held_by]").select_option("worker")
+    form.locator("[name=levy_paid_by]").select_option("employer")
+    form.locator("[name=worker_paid_costs_myr]").fill("0")
+    form.locator("[name=age_min]").fill("21")
+    form.locator("[name=age_max]").fill("40")
+    form.locator("[name=gender]").select_option("any")
+    form.locator("[name=channel]").select_option("p3mi")
+    form.locator("[name=quota_reference]").fill("SIP2MI-DEMO/2026/0001")
+    form.locator("[name=contract_languages][value=id]").check()
+    form.locator("[name=contract_languages][value=ms]").check()
+    form.locator("[name=required_skills][value=palm_harvesting]").check()
+
+
 @pytest.fixture
 def people():
     load_skills_and_courses()
@@ -66,7 +91,12 @@ def people():
     SeekerSkill.objects.create(
         seeker=seeker, skill=Skill.objects.get(code="palm_harvesting"), level=1.0
     )
-    return {"employer": employer, "agency": agency, "attache": attache, "seeker": seeker}
+    return {
+        "employer": employer,
+        "agency": agency,
+        "attache": attache,
+        "seeker": seeker,
+    }
 
 
 def test_a_plantation_order_is_checked_endorsed_matched_and_staffed(
@@ -78,27 +108,7 @@ def test_a_plantation_order_is_checked_endorsed_matched_and_staffed(
     sign_in(page, live_server, people["employer"])
     page.goto(f"{base}/labour/job-orders/new/")
     form = page.locator("main form").first
-    form.locator("[name=title]").fill(TITLE)
-    form.locator("[name=employer_state]").fill("Pahang")
-    form.locator("[name=agency_licence]").fill(people["agency"].licence_number)
-    form.locator("[name=sector]").select_option("plantation")
-    form.locator("[name=occupation]").select_option("9211")
-    form.locator("[name=workers_needed]").fill("40")
-    form.locator("[name=basic_wage_myr]").fill("1850")
-    form.locator("[name=weekly_hours]").fill("45")
-    form.locator("[name=contract_months]").fill("24")
-    form.locator("[name=accommodation_provided]").check()
-    form.locator("[name=passport_held_by]").select_option("worker")
-    form.locator("[name=levy_paid_by]").select_option("employer")
-    form.locator("[name=worker_paid_costs_myr]").fill("0")
-    form.locator("[name=age_min]").fill("21")
-    form.locator("[name=age_max]").fill("40")
-    form.locator("[name=gender]").select_option("any")
-    form.locator("[name=channel]").select_option("p3mi")
-    form.locator("[name=quota_reference]").fill("SIP2MI-DEMO/2026/0001")
-    form.locator("[name=contract_languages][value=id]").check()
-    form.locator("[name=contract_languages][value=ms]").check()
-    form.locator("[name=required_skills][value=palm_harvesting]").check()
+    fill_fair_plantation_order(form, people["agency"].licence_number)
     form.locator("button[type=submit]").last.click()
     page.wait_for_url(re.compile(r"/labour/job-orders/\d+/$"))
     expect(page.locator(".verdict--pass")).to_be_visible()
@@ -112,6 +122,7 @@ def test_a_plantation_order_is_checked_endorsed_matched_and_staffed(
     sign_in(page, live_server, people["attache"])
     page.goto(f"{base}/labour/job-orders/{order.pk}/")
     endorse = page.locator(f"form[action$='/job-orders/{order.pk}/endorse/']")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Endorse this job order?"
     with page.expect_response(lambda r: r.url.endswith("/endorse/")) as answer:
         endorse.locator("button[type=submit]").click()
     assert answer.value.status < 400

@@ -3,7 +3,9 @@
 Lower-cased and accent-free words of the product's names and descriptions in Indonesian,
 English and Malay, its HS code (6 digits, plus heading and chapter so "0901" finds it) and the
 HS description and Indonesian trade names. Same normalisation as the HS search
-(serumpun.core.reference.normalise) so a query normalised there matches.
+(serumpun.core.reference.normalise) so a query normalised there matches. Words in the
+catalogue tokens' reserved namespace ("zz…", rules/catalogue_tokens.py) are dropped, so a
+product text can never pose as a catalogue filter.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+
+from serumpun.exporters.rules.catalogue_tokens import without_reserved
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -34,4 +38,5 @@ def build(
     code = hs_code.strip()
     codes = [code, code[:4], code[:2]] if len(code) == 6 else [code]  # noqa: PLR2004
     parts = [*names, *descriptions, *dict.fromkeys(codes), hs_description, *extra]
-    return normalise(" ".join(part for part in parts if part))
+    words = normalise(" ".join(part for part in parts if part)).split()
+    return " ".join(without_reserved(words))

@@ -15,6 +15,7 @@ from serumpun.accounts.models import ApiToken
 from serumpun.accounts.roles import Role
 from serumpun.accounts.tests.factories import make_user
 from serumpun.exporters.models import Verification
+from serumpun.exporters.search import refresh_catalogue_tokens
 from serumpun.exporters.tests.factories import (
     CertificateFactory,
     MSMEFactory,
@@ -87,6 +88,7 @@ def catalogue(db):
         msme=east, kind="halal", valid_until=today - dt.timedelta(days=1)
     )
     CertificateFactory(msme=east, kind="haccp")  # MSME-wide, no products ticked
+    refresh_catalogue_tokens()  # factories write rows directly, not through the actions
     return {"coffee": coffee, "pepper": pepper, "west": west, "east": east}
 
 
@@ -129,8 +131,10 @@ def test_filters(get, catalogue, query, expected):
 @pytest.mark.django_db
 def test_certificate_must_cover_the_product_or_the_whole_msme(get, catalogue):
     other = make_product(msme=catalogue["west"], name_id="Kopi arabika", name_en="")
+    refresh_catalogue_tokens([other.pk])
     assert names(get("certificate=halal")) == {"Kopi robusta"}
     CertificateFactory(msme=catalogue["west"], kind="halal")  # MSME-wide
+    refresh_catalogue_tokens(msme_ids=[catalogue["west"].pk])
     assert names(get("certificate=halal")) == {"Kopi robusta", other.name_id}
 
 
@@ -139,6 +143,7 @@ def test_rejected_certificate_counts_as_absent(get, catalogue):
     catalogue["east"].certificates.filter(kind="haccp").update(
         verification=Verification.REJECTED
     )
+    refresh_catalogue_tokens(msme_ids=[catalogue["east"].pk])
     assert names(get("certificate=haccp")) == set()
 
 
@@ -261,6 +266,7 @@ def test_query_count_does_not_grow_with_the_page(
         )
         CertificateFactory(msme=msme, kind="halal", products=[product])
         CertificateFactory(msme=msme, kind="sni")
+    refresh_catalogue_tokens()
     run(1)  # the token's first use also records last_used_at
     # token lookup, memberships, count, page, certificates, their products
     with django_assert_num_queries(6):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from serumpun.accounts.roles import Role
 from serumpun.accounts.tests.factories import make_user
+from serumpun.exporters.search import refresh_catalogue_tokens
 from serumpun.exporters.tests.factories import (
     CertificateFactory,
     MSMEFactory,
@@ -45,6 +46,7 @@ def supplier(db):
         number="PIRT-EXPIRED",
         valid_until=timezone.localdate() - dt.timedelta(days=1),
     )
+    refresh_catalogue_tokens()  # factories write rows directly, not through the actions
     return msme
 
 
@@ -58,6 +60,7 @@ def buyer_client(client):
 def test_catalogue_page_lists_verified_products(buyer_client, supplier):
     MSMEFactory()  # draft: its products never show
     ProductFactory(name_id="Kopi dari profil draf", search_text="kopi draf")
+    refresh_catalogue_tokens()
     response = buyer_client.get(CATALOG)
     assert response.status_code == 200
     html = response.content.decode()
@@ -106,6 +109,7 @@ def test_catalogue_page_query_count_is_constant(
 ):
     for n in range(12):
         ProductFactory(msme=supplier, name_id=f"Kopi {n}", search_text=f"kopi {n}")
+    refresh_catalogue_tokens()
     # session, user, memberships, regencies, count, page, certificates, their products,
     # photos, and the menu's own lookups
     with django_assert_max_num_queries(14) as few:

@@ -63,5 +63,5 @@ def test_the_daily_command_runs_the_task():
     msme = MSMEFactory()
     _owner_of(msme)
     cert = CertificateFactory(msme=msme, valid_until=TODAY + dt.timedelta(days=5))
-    call_command("send_daily_reminders", as_of=TODAY.isoformat())
+    call_command("run_daily_tasks", as_of=TODAY.isoformat())
     assert Certificate.objects.get(pk=cert.pk).expiry_notified_at is not None

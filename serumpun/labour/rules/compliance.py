@@ -8,7 +8,7 @@ this module holds the predicates they name. A predicate takes the terms and the 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -99,7 +99,7 @@ def check_job_order(
     terms: JobOrderTerms, rules: Sequence[Rule], *, as_of: date, rules_version: str
 ) -> Verdict:
     """Judge one job order by the `rules` in force on `as_of`."""
-    return _evaluate(terms, _Compiled(rules, as_of), rules_version)
+    return check_job_orders([terms], rules, as_of=as_of, rules_version=rules_version)[0]
 
 
 def check_job_orders(
@@ -111,17 +111,21 @@ def check_job_orders(
 ) -> list[Verdict]:
     """Judge many job orders; `as_of` is one date for all or one per order.
 
-    Rules are filtered and prepared once per distinct date, not once per order.
+    Rules are prepared once per set of rules in force (dates with the same rules share
+    it), and each kind of order (sector, channel, occupation) is matched to its rules
+    once. Messages are filled in when read, not while judging.
     """
     dates = [as_of] * len(terms_list) if isinstance(as_of, date) else list(as_of)
     if len(dates) != len(terms_list):
         raise ValueError("as_of needs one date per job order")
-    compiled: dict[date, _Compiled] = {}
+    book = _Book(rules)
+    by_date: dict[date, _Dated] = {}
     verdicts = []
     for terms, day in zip(terms_list, dates, strict=True):
-        if day not in compiled:
-            compiled[day] = _Compiled(rules, day)
-        verdicts.append(_evaluate(terms, compiled[day], rules_version))
+        dated = by_date.get(day)
+        if dated is None:
+            dated = by_date[day] = book.on(day)
+        verdicts.append(_evaluate(terms, dated, rules_version))
     return verdicts
 
 
@@ -130,20 +134,20 @@ def check_job_orders(
 
 @dataclass(frozen=True)
 class _PreparedRule:
-    """A rule in force, its predicate resolved and its filters turned into sets."""
+    """A rule's date-independent parts: predicate resolved, filters turned into sets."""
 
     rule: Rule
     predicate: Predicate
-    params: Mapping[str, Any]  # the rule's params plus as_of
+    severity: str | None  # FAIL or WARN; None for info rules, which never count
     sectors: frozenset[str] | None
     not_sectors: frozenset[str]
     channels: frozenset[str] | None
     isco_codes: frozenset[str] | None
     titles: Mapping[str, str]
-    templates: tuple[tuple[str, str], ...]  # (language, message template)
+    templates: Mapping[str, str]  # language → message template
 
     @classmethod
-    def build(cls, rule: Rule, as_of: date) -> _PreparedRule:
+    def build(cls, rule: Rule) -> _PreparedRule:
         predicate = PREDICATES.get(rule.check)
         if predicate is None:
             raise ValueError(f"rule {rule.id}: unknown check {rule.check!r}")
@@ -151,7 +155,7 @@ class _PreparedRule:
         return cls(
             rule=rule,
             predicate=predicate,
-            params=MappingProxyType({**rule.params, "as_of": as_of}),
+            severity=_FINDING_SEVERITY.get(rule.severity),
             sectors=_codes(filters.get("sectors")),
             not_sectors=_codes(filters.get("not_sectors")) or frozenset(),
             channels=_codes(filters.get("channels")),
@@ -159,84 +163,173 @@ class _PreparedRule:
             titles=MappingProxyType(
                 {lang: rule.text("title", lang) for lang in LANGUAGES}
             ),
-            templates=tuple((lang, rule.text("message", lang)) for lang in LANGUAGES),
+            templates=MappingProxyType(
+                {lang: rule.text("message", lang) for lang in LANGUAGES}
+            ),
         )
 
-    def applies_to_group(self, sector: str, channel: str) -> bool:
+    def applies_to(self, kind: _Kind) -> bool:
+        sector, channel, isco_code = kind
         return (
             (self.sectors is None or sector in self.sectors)
             and sector not in self.not_sectors
             and (self.channels is None or channel in self.channels)
+            and (self.isco_codes is None or isco_code in self.isco_codes)
         )
 
-    def applies_to_occupation(self, isco_code: str) -> bool:
-        return self.isco_codes is None or isco_code in self.isco_codes
+
+_Kind = tuple[str, str, str]  # (sector, channel, isco_code): what the filters read
 
 
-class _Compiled:
-    """The rules in force on one date, grouped by (sector, channel) as orders arrive."""
+@dataclass(frozen=True)
+class _Step:
+    """One rule to evaluate on one date: the prepared rule and its params with as_of."""
 
-    def __init__(self, rules: Iterable[Rule], as_of: date) -> None:
+    prepared: _PreparedRule
+    params: Mapping[str, Any]
+
+
+class _Book:
+    """The rules of one call, prepared once; each set of rules in force is built once."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = tuple(rules)
+        self._prepared: dict[int, _PreparedRule] = {}
+        # Keyed by the positions of the rules in force: versions of one rule share an id.
+        self._sets: dict[tuple[int, ...], _RuleSet] = {}
+
+    def on(self, as_of: date) -> _Dated:
+        """The rules in force on `as_of`, sharing their preparation with other dates."""
+        key = tuple(i for i, rule in enumerate(self.rules) if rule.in_force(as_of))
+        rule_set = self._sets.get(key)
+        if rule_set is None:
+            rule_set = self._sets[key] = _RuleSet(
+                tuple(self._prepare(i) for i in key)
+            )
+        return _Dated(rule_set, as_of)
+
+    def _prepare(self, position: int) -> _PreparedRule:
+        prepared = self._prepared.get(position)
+        if prepared is None:
+            prepared = self._prepared[position] = _PreparedRule.build(
+                self.rules[position]
+            )
+        return prepared
+
+
+class _RuleSet:
+    """Rules in force together, with the positions of those each kind of order meets."""
+
+    def __init__(self, prepared: tuple[_PreparedRule, ...]) -> None:
+        self.prepared = prepared
+        self._kinds: dict[_Kind, tuple[int, ...]] = {}
+
+    def positions(self, kind: _Kind) -> tuple[int, ...]:
+        found = self._kinds.get(kind)
+        if found is None:
+            found = self._kinds[kind] = tuple(
+                i for i, prepared in enumerate(self.prepared) if prepared.applies_to(kind)
+            )
+        return found
+
+
+class _Dated:
+    """A rule set on one date: params carry `as_of`; each kind's steps are kept."""
+
+    def __init__(self, rule_set: _RuleSet, as_of: date) -> None:
+        self.rule_set = rule_set
         self.as_of = as_of
-        self.prepared = tuple(
-            _PreparedRule.build(rule, as_of) for rule in rules if rule.in_force(as_of)
-        )
-        self._groups: dict[tuple[str, str], tuple[_PreparedRule, ...]] = {}
+        self._params: list[Mapping[str, Any] | None] = [None] * len(rule_set.prepared)
+        self._kinds: dict[_Kind, tuple[tuple[_Step, ...], tuple[str, ...]]] = {}
 
-    def for_terms(self, terms: JobOrderTerms) -> Iterable[_PreparedRule]:
-        key = (terms.sector, terms.channel)
-        group = self._groups.get(key)
-        if group is None:
-            group = tuple(r for r in self.prepared if r.applies_to_group(*key))
-            self._groups[key] = group
-        return (r for r in group if r.applies_to_occupation(terms.isco_code))
+    def steps(self, terms: JobOrderTerms) -> tuple[tuple[_Step, ...], tuple[str, ...]]:
+        """The rules these terms meet, and their ids (the verdict's `checked`)."""
+        kind = (terms.sector, terms.channel, terms.isco_code)
+        found = self._kinds.get(kind)
+        if found is None:
+            positions = self.rule_set.positions(kind)
+            steps = tuple(self._step(i) for i in positions)
+            found = self._kinds[kind] = (
+                steps,
+                tuple(step.prepared.rule.id for step in steps),
+            )
+        return found
+
+    def _step(self, position: int) -> _Step:
+        prepared = self.rule_set.prepared[position]
+        params = self._params[position]
+        if params is None:
+            params = self._params[position] = MappingProxyType(
+                {**prepared.rule.params, "as_of": self.as_of}
+            )
+        return _Step(prepared, params)
 
 
-def _evaluate(terms: JobOrderTerms, compiled: _Compiled, rules_version: str) -> Verdict:
+def _evaluate(terms: JobOrderTerms, dated: _Dated, rules_version: str) -> Verdict:
+    steps, checked = dated.steps(terms)
     violations: list[Finding] = []
     warnings: list[Finding] = []
-    checked: list[str] = []
-    for prepared in compiled.for_terms(terms):
+    for step in steps:
+        prepared = step.prepared
+        if prepared.severity is None:  # info rules explain; they never count
+            continue
+        try:
+            complies = prepared.predicate(terms, step.params)
+        except ArithmeticError:  # NaN or infinite amounts: not judgeable, so not compliant
+            complies = False
+        if complies:
+            continue
         rule = prepared.rule
-        checked.append(rule.id)
-        if _complies(prepared, terms):
-            continue
-        severity = _FINDING_SEVERITY.get(rule.severity)
-        if severity is None:  # info rules explain; they never count against an order
-            continue
-        finding = _finding(prepared, severity, terms)
-        (violations if severity == FAIL else warnings).append(finding)
+        finding = Finding(
+            rule_id=rule.id,
+            severity=prepared.severity,
+            title=prepared.titles,
+            message=_Messages(prepared.templates, _TemplateValues(terms, step.params)),
+            source=rule.source,
+            confidence=rule.confidence,
+        )
+        (violations if prepared.severity == FAIL else warnings).append(finding)
     status = FAIL if violations else WARN if warnings else COMPLIES
     return Verdict(
         status=status,
-        as_of=compiled.as_of,
+        as_of=dated.as_of,
         rules_version=rules_version,
         violations=tuple(violations),
         warnings=tuple(warnings),
-        checked=tuple(checked),
+        checked=checked,
     )
 
 
-def _complies(prepared: _PreparedRule, terms: JobOrderTerms) -> bool:
-    try:
-        return prepared.predicate(terms, prepared.params)
-    except ArithmeticError:  # NaN or infinite amounts: not judgeable, so not compliant
-        return False
+class _Messages(Mapping[str, str]):
+    """A finding's message per language, filled in on first read.
 
+    Judging thousands of orders rarely reads a message; filling three templates per
+    finding up front cost more than the checks themselves.
+    """
 
-def _finding(prepared: _PreparedRule, severity: str, terms: JobOrderTerms) -> Finding:
-    rule = prepared.rule
-    values = _TemplateValues(terms, prepared.params)
-    return Finding(
-        rule_id=rule.id,
-        severity=severity,
-        title=prepared.titles,
-        message=MappingProxyType(
-            {lang: _fill(template, values) for lang, template in prepared.templates}
-        ),
-        source=rule.source,
-        confidence=rule.confidence,
-    )
+    __slots__ = ("_filled", "_templates", "_values")
+
+    def __init__(self, templates: Mapping[str, str], values: _TemplateValues) -> None:
+        self._templates = templates
+        self._values = values
+        self._filled: dict[str, str] = {}
+
+    def __getitem__(self, language: str) -> str:
+        text = self._filled.get(language)
+        if text is None:
+            text = self._filled[language] = _fill(
+                self._templates[language], self._values
+            )
+        return text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._templates)
+
+    def __len__(self) -> int:
+        return len(self._templates)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
 
 
 _TERMS_FIELDS = frozenset(
@@ -334,10 +427,11 @@ def _decimal(value: object) -> Decimal:
 
 
 def _worker_paid_items(terms: JobOrderTerms) -> Decimal:
-    return sum(
-        (item.amount_myr for item in terms.cost_items if item.paid_by == "worker"),
-        ZERO,
-    )
+    total = ZERO
+    for item in terms.cost_items:
+        if item.paid_by == "worker":
+            total += item.amount_myr
+    return total
 
 
 @predicate("min_age")

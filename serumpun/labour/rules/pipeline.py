@@ -25,14 +25,22 @@ STAGES: tuple[str, ...] = (
     "working",
     "completed",
     "returned",
+    "withdrawn",
 )
-TERMINAL: frozenset[str] = frozenset({"completed", "returned"})
+TERMINAL: frozenset[str] = frozenset({"completed", "returned", "withdrawn"})
+#: stages before departure, from which a placement may end without the worker leaving
+#: (not selected, the worker withdrew, the order was cancelled)
+BEFORE_DEPARTURE: frozenset[str] = frozenset(
+    {"registered", "matched", "interviewed", "selected", "training"}
+    | {"documents_complete", "orientation"}
+)
 #: stages after the worker has left Indonesia (welfare check-ins and grievances from abroad)
 ABROAD: frozenset[str] = frozenset({"departed", "working"})
 
 #: where each stage may go next. Training is skipped when the worker already holds the
-#: competence certificate (UU 18/2017 Art. 13); a worker abroad may come home early.
-TRANSITIONS: Mapping[str, frozenset[str]] = {
+#: competence certificate (UU 18/2017 Art. 13); a worker abroad may come home early; before
+#: departure a placement may end as withdrawn.
+_FORWARD: Mapping[str, frozenset[str]] = {
     "registered": frozenset({"matched"}),
     "matched": frozenset({"interviewed"}),
     "interviewed": frozenset({"selected"}),
@@ -42,8 +50,13 @@ TRANSITIONS: Mapping[str, frozenset[str]] = {
     "orientation": frozenset({"departed"}),
     "departed": frozenset({"working", "returned"}),
     "working": frozenset({"completed", "returned"}),
-    "completed": frozenset(),
-    "returned": frozenset(),
+}
+TRANSITIONS: Mapping[str, frozenset[str]] = {
+    **{
+        stage: nexts | ({"withdrawn"} if stage in BEFORE_DEPARTURE else frozenset())
+        for stage, nexts in _FORWARD.items()
+    },
+    **{stage: frozenset() for stage in TERMINAL},
 }
 
 

@@ -76,7 +76,7 @@ def test_seeding_twice_creates_nothing_new():
     before = counts()
     run()
     assert counts() == before
-    assert before["Seeker"] >= demo.MIN_SEEKERS
+    assert before["Seeker"] >= SCALES["demo"].seekers
     assert before["JobOrder"] == len(demo.ORDERS)
 
 
@@ -137,7 +137,7 @@ def test_every_seekers_nik_parses_and_agrees_with_birth_date_sex_and_regency():
     regencies = frozenset(Regency.objects.values_list("code", flat=True))
     today = timezone.localdate()
     seekers = list(Seeker.objects.filter(is_demo=True))
-    assert len(seekers) >= demo.MIN_SEEKERS
+    assert len(seekers) >= SCALES["demo"].seekers
     for seeker in seekers:
         info = parse_nik(seeker.nik, regency_codes=regencies, today=today)
         assert info.birth_date == seeker.birth_date, seeker.full_name

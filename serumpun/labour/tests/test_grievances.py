@@ -13,13 +13,12 @@ from serumpun.core.models import AuditEvent, Notification
 from serumpun.labour import actions_pipeline as actions
 from serumpun.labour.models import Grievance
 from serumpun.labour.tests.factories import SeekerFactory, occupation
-from serumpun.labour.tests.test_pipeline_urls import (
-    PIPELINE_URLS,
+from serumpun.labour.tests.pipeline_builders import (
     make_placement,
     seeker_with_account,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(PIPELINE_URLS)]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)

@@ -21,13 +21,12 @@ from serumpun.labour.tasks_pipeline import (
     remind_welfare_checkins,
 )
 from serumpun.labour.tests.factories import occupation
-from serumpun.labour.tests.test_pipeline_urls import (
-    PIPELINE_URLS,
+from serumpun.labour.tests.pipeline_builders import (
     make_placement,
     seeker_with_account,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(PIPELINE_URLS)]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)

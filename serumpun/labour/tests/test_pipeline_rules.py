@@ -43,6 +43,11 @@ def test_it_allows_the_next_stage(from_stage, to_stage):
     pipeline.check_transition(from_stage, to_stage)
 
 
+@pytest.mark.parametrize("from_stage", sorted(pipeline.BEFORE_DEPARTURE))
+def test_a_case_may_end_as_withdrawn_from_any_stage_before_departure(from_stage):
+    pipeline.check_transition(from_stage, "withdrawn")
+
+
 @pytest.mark.parametrize(
     ("from_stage", "to_stage", "code"),
     [
@@ -51,6 +56,8 @@ def test_it_allows_the_next_stage(from_stage, to_stage):
         ("training", "orientation", "not_allowed"),
         ("orientation", "working", "not_allowed"),  # must depart first
         ("selected", "returned", "not_allowed"),  # only a worker abroad returns
+        ("departed", "withdrawn", "not_allowed"),  # withdrawal ends a case before departure
+        ("withdrawn", "matched", "finished"),
         ("matched", "matched", "same_stage"),
         ("completed", "working", "finished"),
         ("returned", "departed", "finished"),
@@ -64,8 +71,14 @@ def test_it_refuses_other_moves(from_stage, to_stage, code):
 
 
 def test_next_stages_follow_pipeline_order():
-    assert pipeline.next_stages("selected") == ("training", "documents_complete")
+    assert pipeline.next_stages("selected") == (
+        "training",
+        "documents_complete",
+        "withdrawn",
+    )
+    assert pipeline.next_stages("departed") == ("working", "returned")
     assert pipeline.next_stages("completed") == ()
+    assert pipeline.next_stages("withdrawn") == ()
 
 
 @pytest.mark.parametrize(

@@ -12,13 +12,12 @@ from serumpun.core.testing import AccessCase, access_matrix, check_foreign_404
 from serumpun.labour.models import Placement
 from serumpun.labour.models_pipeline import ContractRecord
 from serumpun.labour.tests.factories import JobOrderFactory, occupation
-from serumpun.labour.tests.test_pipeline_urls import (
-    PIPELINE_URLS,
+from serumpun.labour.tests.pipeline_builders import (
     make_placement,
     seeker_with_account,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(PIPELINE_URLS)]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)

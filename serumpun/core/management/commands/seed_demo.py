@@ -35,6 +35,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--buyers", type=int, help="Override the scale's number of bulk buyers."
         )
+        parser.add_argument(
+            "--seekers", type=int, help="Override the scale's number of job seekers."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["force"]:
@@ -46,7 +49,9 @@ class Command(BaseCommand):
             call_command("load_reference", stdout=self.stdout, stderr=self.stderr)
         scale = SCALES[options["scale"]]
         overrides = {
-            key: options[key] for key in ("msmes", "buyers") if options[key] is not None
+            key: options[key]
+            for key in ("msmes", "buyers", "seekers")
+            if options[key] is not None
         }
         scale = dataclasses.replace(scale, **overrides)
         # Each app's demo.py registers its seeders on import (core's first).

@@ -42,7 +42,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-DATA_VERSION = 2  # 2: catalogue tokens (migration 0003)
+DATA_VERSION = 3  # 3: catalogue tokens (migration 0003)
 SEED = 20260301
 TOKEN = "bench-catalog-token"  # noqa: S105 (a throwaway database's token)
 SEARCH_URL = "/api/v1/catalog/products?q=kopi&certificate=halal"

@@ -314,12 +314,12 @@ LOGGING = {
 # Photos, certificate documents and registry files: one cap, checked by the apps (413 above it).
 # Django's own limits stay in step so an oversized form is refused before it is read.
 SERUMPUN_MAX_UPLOAD_BYTES = int(
-    os.environ.get("SERUMPUN_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+    os.environ.get("SERUMPUN_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))
 )
 # Registry imports (exporters/importing.py): file cap, rows above which the work runs as a
 # background task with a progress bar, the row cap, how many row errors are kept, batch size.
 SERUMPUN_IMPORT_MAX_BYTES = int(
-    os.environ.get("SERUMPUN_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
+    os.environ.get("SERUMPUN_IMPORT_MAX_BYTES", str(30 * 1024 * 1024))
 )
 SERUMPUN_IMPORT_BACKGROUND_ROWS = 2000
 SERUMPUN_IMPORT_MAX_ROWS = 200_000

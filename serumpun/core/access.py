@@ -55,5 +55,5 @@ def get_visible_or_404(queryset: models.QuerySet[M], user: Any, **lookup: Any) -
     visible = queryset.visible_to(user)  # type: ignore[attr-defined]
     try:
         return visible.get(**lookup)  # type: ignore[no-any-return]
-    except (visible.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (visible.model.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise Http404 from exc

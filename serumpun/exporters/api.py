@@ -22,6 +22,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
 from serumpun.core.access import get_visible_or_404
+from serumpun.core.errors import ConflictError
 from serumpun.core.pagination import LimitOffset
 from serumpun.exporters import actions, config
 from serumpun.exporters.models import (
@@ -83,7 +84,7 @@ def _call(
                 for field, msgs in messages.items()
             ]
         ) from exc
-    except actions.ConflictError as exc:
+    except ConflictError as exc:
         raise HttpError(409, exc.message) from exc
 
 

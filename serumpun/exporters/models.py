@@ -94,7 +94,9 @@ class MSME(models.Model):
         null=True,
         blank=True,
         related_name="msme",
-        help_text=_("Empty until the owner has an account (imported or offline MSMEs)."),
+        help_text=_(
+            "Empty until the owner has an account (imported or offline MSMEs)."
+        ),
     )
     name = models.CharField(_("legal name"), max_length=200)
     brand_name = models.CharField(_("brand name"), max_length=200, blank=True)
@@ -344,7 +346,9 @@ class ProductPhoto(models.Model):
     """A product photo: re-encoded without EXIF, with a thumbnail; stored outside the web root."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="photos"
+    )
     image = models.FileField(upload_to=f"{PRIVATE_UPLOADS}/photos/%Y/%m")
     thumbnail = models.FileField(upload_to=f"{PRIVATE_UPLOADS}/thumbs/%Y/%m")
     content_type = models.CharField(max_length=30)
@@ -381,7 +385,9 @@ class CertificateQuerySet(VisibleQuerySet):
 class Certificate(models.Model):
     """A certificate an MSME holds (halal, BPOM MD, PIRT…), with its expiry and scope."""
 
-    msme = models.ForeignKey(MSME, on_delete=models.CASCADE, related_name="certificates")
+    msme = models.ForeignKey(
+        MSME, on_delete=models.CASCADE, related_name="certificates"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=CertificateKind.choices)
     number = models.CharField(_("number"), max_length=100)
     issuer = models.CharField(_("issuer"), max_length=200)

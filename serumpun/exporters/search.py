@@ -7,8 +7,9 @@ search_text is still empty is indexed by its three names and HS code instead, so
 
 The catalogue filters are words of the same index: Product.catalogue_tokens holds "zzlisted"
 (active product of a verified MSME), "zzcerthalal"… (a valid certificate of that kind covers
-it), "zzreg1801" and "zzhs0901"… (rules/catalogue_tokens.py). A catalogue search is ONE match
-expression - the words AND zzlisted AND the filter tokens - answered by the index of migration
+it), "zzreg1801" and "zzhs0901"… (rules/catalogue_tokens.py; only listed products carry any).
+A catalogue search is ONE match expression - the words AND the filter tokens, or the words AND
+zzlisted when no filter is set - answered by the index of migration
 0003 (SQLite FTS5 over `search text || ' ' || catalogue_tokens`, or a PostgreSQL GIN index on
 the same tsvector): the count and the page's ids come straight from the index, and only the
 page's products are loaded. `min_capacity_kg` is the exception: a number range is no word, so
@@ -201,15 +202,19 @@ def search_products(
 def catalogue_tokens_wanted(
     *, hs: str = "", regency_code: str = "", certificate: str = ""
 ) -> list[str]:
-    """The tokens a catalogue search requires: always `zzlisted`, then one per filter set."""
-    tokens = [LISTED]
+    """The tokens a catalogue search requires: one per filter set, or else `zzlisted`.
+
+    Only listed products carry filter tokens (rules/catalogue_tokens.py), so with a filter
+    `zzlisted` is implied and left out: it is the densest list of the index.
+    """
+    tokens = []
     if certificate:
         tokens.append(certificate_token(certificate))
     if regency_code:
         tokens.append(regency_token(regency_code))
     if hs:
         tokens.append(hs_token(hs))
-    return tokens
+    return tokens or [LISTED]
 
 
 Loader = Callable[[QuerySet[Product]], list[Any]]
@@ -328,32 +333,28 @@ def certificates_covering_rows(
     """(kind, valid_until) of the certificates valid on `as_of` covering each product.
 
     `products` are (product id, MSME id) pairs; a certificate listing no products covers its
-    whole MSME. Two queries at most (certificates, then their product links), plain values:
-    the API's hot path, where model instances would cost more than the queries.
+    whole MSME. One query (each certificate with its product links, as plain values): the
+    API's hot path, where model instances and a prefetch would cost more than the data.
     """
     pairs = list(products)
-    msme_ids = {msme_id for _product_id, msme_id in pairs}
-    valid = Certificate.objects.valid_on(as_of).filter(msme_id__in=msme_ids)
-    certificates = list(
-        valid.order_by("kind", "valid_until", "pk").values_list(
-            "pk", "msme_id", "kind", "valid_until"
-        )
+    rows = (
+        Certificate.objects.valid_on(as_of)
+        .filter(msme_id__in={msme_id for _product_id, msme_id in pairs})
+        .order_by("kind", "valid_until", "pk")
+        .values_list("pk", "msme_id", "kind", "valid_until", "products")
     )
-    covered: dict[int, set[int]] = {}
-    if certificates:
-        through = Certificate.products.through
-        for certificate_id, product_id in through.objects.filter(
-            certificate__in=valid.values("pk")
-        ).values_list("certificate_id", "product_id"):
-            covered.setdefault(certificate_id, set()).add(product_id)
-    by_msme: dict[int, list[tuple[int, str, dt.date]]] = {}
-    for pk, msme_id, kind, valid_until in certificates:
-        by_msme.setdefault(msme_id, []).append((pk, kind, valid_until))
+    by_msme: dict[int, dict[int, tuple[str, dt.date, set[int]]]] = {}
+    for pk, msme_id, kind, valid_until, product_id in rows:
+        _kind, _until, covered = by_msme.setdefault(msme_id, {}).setdefault(
+            pk, (kind, valid_until, set())
+        )
+        if product_id is not None:
+            covered.add(product_id)
     return {
         product_id: [
             (kind, valid_until)
-            for pk, kind, valid_until in by_msme.get(msme_id, ())
-            if pk not in covered or product_id in covered[pk]
+            for kind, valid_until, covered in by_msme.get(msme_id, {}).values()
+            if not covered or product_id in covered
         ]
         for product_id, msme_id in pairs
     }

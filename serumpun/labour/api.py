@@ -24,6 +24,7 @@ from pydantic import StringConstraints
 from serumpun.accounts.models import User
 from serumpun.accounts.roles import has_permission
 from serumpun.core.access import get_visible_or_404
+from serumpun.core.errors import ConflictError
 from serumpun.core.pagination import LimitOffset
 from serumpun.labour import actions, queries
 from serumpun.labour.models import JobOrder, Seeker
@@ -43,6 +44,8 @@ Sector = Literal[
 ]
 MAX_MYR = Decimal("9999999")
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+#: a primary key as the databases can hold it (a larger number is a 422, not a 500)
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 SchemeCode = Annotated[str, StringConstraints(min_length=1, max_length=60)]
 SkillCode = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 MAX_LIST = 50
@@ -69,7 +72,7 @@ def _call(function: Callable[..., T], **kwargs: Any) -> T:
             else [{"loc": ["body"], "msg": message} for message in exc.messages]
         )
         raise ValidationError(errors) from exc
-    except actions.ConflictError as exc:
+    except ConflictError as exc:
         raise HttpError(409, str(exc)) from exc
 
 
@@ -592,7 +595,7 @@ def seeker_matches(
 class AllocationIn(Schema):
     """Which open orders to allocate (default: all) and the caps (default: matching.yaml)."""
 
-    job_order_ids: list[int] | None = Field(None, max_length=10_000)
+    job_order_ids: list[RecordId] | None = Field(None, max_length=10_000)
     k: int | None = Field(None, ge=1, le=20, description="Offers per seeker at most.")
     m: float | None = Field(
         None, gt=0, le=10, description="Offers per order at most m × workers needed."

@@ -9,223 +9,736 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_initial'),
-        ('core', '0003_notifications'),
+        ("accounts", "0002_initial"),
+        ("core", "0003_notifications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('file', models.FileField(upload_to='private/imports/%Y/%m')),
-                ('original_name', models.CharField(max_length=200)),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('mapping', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('uploaded', 'uploaded'), ('previewed', 'checked'), ('committing', 'importing'), ('committed', 'imported'), ('failed', 'failed')], default='uploaded', max_length=10)),
-                ('total_rows', models.PositiveIntegerField(default=0)),
-                ('error_rows', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('created_count', models.PositiveIntegerField(default=0)),
-                ('updated_count', models.PositiveIntegerField(default=0)),
-                ('unchanged_count', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('progress', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.taskprogress')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("file", models.FileField(upload_to="private/imports/%Y/%m")),
+                ("original_name", models.CharField(max_length=200)),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                ("mapping", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "uploaded"),
+                            ("previewed", "checked"),
+                            ("committing", "importing"),
+                            ("committed", "imported"),
+                            ("failed", "failed"),
+                        ],
+                        default="uploaded",
+                        max_length=10,
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0)),
+                ("error_rows", models.PositiveIntegerField(default=0)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("created_count", models.PositiveIntegerField(default=0)),
+                ("updated_count", models.PositiveIntegerField(default=0)),
+                ("unchanged_count", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "progress",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.taskprogress",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'registry import',
-                'verbose_name_plural': 'registry imports',
-                'ordering': ['-created_at'],
+                "verbose_name": "registry import",
+                "verbose_name_plural": "registry imports",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='MSME',
+            name="MSME",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='legal name')),
-                ('brand_name', models.CharField(blank=True, max_length=200, verbose_name='brand name')),
-                ('nib', models.CharField(max_length=13, unique=True, verbose_name='NIB')),
-                ('npwp', models.CharField(blank=True, max_length=16, verbose_name='NPWP')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('lat', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('lon', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('owner_name', models.CharField(max_length=150, verbose_name='owner')),
-                ('phone', models.CharField(help_text='E.164', max_length=20, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('established_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year established')),
-                ('employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='employees')),
-                ('annual_turnover_idr', models.DecimalField(blank=True, decimal_places=0, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='annual turnover (IDR)')),
-                ('assets_idr', models.DecimalField(blank=True, decimal_places=0, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='assets excluding land and buildings (IDR)')),
-                ('size_class', models.CharField(blank=True, choices=[('micro', 'micro'), ('small', 'small'), ('medium', 'medium'), ('large', 'large')], max_length=6, verbose_name='size class')),
-                ('kbli_code', models.CharField(blank=True, max_length=5, verbose_name='KBLI 2020 code')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='languages spoken')),
-                ('verification', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('verified', 'verified'), ('rejected', 'rejected')], default='draft', max_length=10, verbose_name='verification')),
-                ('verification_reason', models.TextField(blank=True, verbose_name='reason')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('source', models.CharField(choices=[('web', 'web form'), ('api', 'API'), ('import', 'registry import'), ('demo', 'demo data')], default='web', max_length=6)),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo record')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.OneToOneField(blank=True, help_text='Empty until the owner has an account (imported or offline MSMEs).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='msme', to='accounts.organisation')),
-                ('regency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='msmes', to='core.regency', verbose_name='regency or city')),
-                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="legal name")),
+                (
+                    "brand_name",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="brand name"
+                    ),
+                ),
+                (
+                    "nib",
+                    models.CharField(max_length=13, unique=True, verbose_name="NIB"),
+                ),
+                (
+                    "npwp",
+                    models.CharField(blank=True, max_length=16, verbose_name="NPWP"),
+                ),
+                (
+                    "address",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="address"
+                    ),
+                ),
+                (
+                    "lat",
+                    models.FloatField(blank=True, null=True, verbose_name="latitude"),
+                ),
+                (
+                    "lon",
+                    models.FloatField(blank=True, null=True, verbose_name="longitude"),
+                ),
+                ("owner_name", models.CharField(max_length=150, verbose_name="owner")),
+                (
+                    "phone",
+                    models.CharField(
+                        help_text="E.164", max_length=20, verbose_name="phone"
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="e-mail"
+                    ),
+                ),
+                (
+                    "established_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="year established"
+                    ),
+                ),
+                (
+                    "employees",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="employees"
+                    ),
+                ),
+                (
+                    "annual_turnover_idr",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=0,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="annual turnover (IDR)",
+                    ),
+                ),
+                (
+                    "assets_idr",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=0,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="assets excluding land and buildings (IDR)",
+                    ),
+                ),
+                (
+                    "size_class",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("micro", "micro"),
+                            ("small", "small"),
+                            ("medium", "medium"),
+                            ("large", "large"),
+                        ],
+                        max_length=6,
+                        verbose_name="size class",
+                    ),
+                ),
+                (
+                    "kbli_code",
+                    models.CharField(
+                        blank=True, max_length=5, verbose_name="KBLI 2020 code"
+                    ),
+                ),
+                (
+                    "languages",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="languages spoken"
+                    ),
+                ),
+                (
+                    "verification",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("submitted", "submitted"),
+                            ("verified", "verified"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="verification",
+                    ),
+                ),
+                (
+                    "verification_reason",
+                    models.TextField(blank=True, verbose_name="reason"),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("web", "web form"),
+                            ("api", "API"),
+                            ("import", "registry import"),
+                            ("demo", "demo data"),
+                        ],
+                        default="web",
+                        max_length=6,
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, verbose_name="demo record"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="Empty until the owner has an account (imported or offline MSMEs).",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="msme",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "regency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="msmes",
+                        to="core.regency",
+                        verbose_name="regency or city",
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'MSME',
-                'verbose_name_plural': 'MSMEs',
-                'ordering': ['name', 'id'],
+                "verbose_name": "MSME",
+                "verbose_name_plural": "MSMEs",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ExportRecord',
+            name="ExportRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('value_usd', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)], verbose_name='value (USD)')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.country')),
-                ('msme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exports', to='exporters.msme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "value_usd",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="value (USD)",
+                    ),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.country",
+                    ),
+                ),
+                (
+                    "msme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exports",
+                        to="exporters.msme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'export record',
-                'verbose_name_plural': 'export records',
-                'ordering': ['-year', 'country_id'],
+                "verbose_name": "export record",
+                "verbose_name_plural": "export records",
+                "ordering": ["-year", "country_id"],
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_id', models.CharField(max_length=200, verbose_name='name (Indonesian)')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name (English)')),
-                ('name_ms', models.CharField(blank=True, max_length=200, verbose_name='name (Malay)')),
-                ('description_id', models.TextField(blank=True, verbose_name='description (Indonesian)')),
-                ('description_en', models.TextField(blank=True, verbose_name='description (English)')),
-                ('description_ms', models.TextField(blank=True, verbose_name='description (Malay)')),
-                ('monthly_capacity_kg', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(0)], verbose_name='monthly capacity (kg)')),
-                ('unit_net_weight_kg', models.DecimalField(blank=True, decimal_places=3, max_digits=10, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='net weight per unit (kg)')),
-                ('carton_length_cm', models.DecimalField(blank=True, decimal_places=1, max_digits=7, null=True, verbose_name='carton length (cm)')),
-                ('carton_width_cm', models.DecimalField(blank=True, decimal_places=1, max_digits=7, null=True, verbose_name='carton width (cm)')),
-                ('carton_height_cm', models.DecimalField(blank=True, decimal_places=1, max_digits=7, null=True, verbose_name='carton height (cm)')),
-                ('carton_gross_weight_kg', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True, verbose_name='carton gross weight (kg)')),
-                ('units_per_carton', models.PositiveIntegerField(blank=True, null=True, verbose_name='units per carton')),
-                ('shelf_life_days', models.PositiveIntegerField(blank=True, null=True, verbose_name='shelf life (days)')),
-                ('ingredients', models.TextField(blank=True, verbose_name='ingredients')),
-                ('allergens', models.CharField(blank=True, max_length=300, verbose_name='allergens')),
-                ('fob_price_usd_per_kg', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='FOB price (USD/kg)')),
-                ('moq_kg', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='minimum order (kg)')),
-                ('lead_time_days', models.PositiveIntegerField(blank=True, null=True, verbose_name='lead time (days)')),
-                ('halal_claim', models.BooleanField(default=False, verbose_name='labelled halal')),
-                ('processed', models.BooleanField(default=False, verbose_name='processed food')),
-                ('label_languages', models.JSONField(blank=True, default=list, verbose_name='label languages')),
-                ('is_active', models.BooleanField(default=True, verbose_name='offered')),
-                ('search_text', models.TextField(blank=True, editable=False)),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo record')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('hs_code', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='products', to='core.hscode', verbose_name='HS code')),
-                ('msme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='products', to='exporters.msme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "name_id",
+                    models.CharField(max_length=200, verbose_name="name (Indonesian)"),
+                ),
+                (
+                    "name_en",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="name (English)"
+                    ),
+                ),
+                (
+                    "name_ms",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="name (Malay)"
+                    ),
+                ),
+                (
+                    "description_id",
+                    models.TextField(
+                        blank=True, verbose_name="description (Indonesian)"
+                    ),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, verbose_name="description (English)"),
+                ),
+                (
+                    "description_ms",
+                    models.TextField(blank=True, verbose_name="description (Malay)"),
+                ),
+                (
+                    "monthly_capacity_kg",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="monthly capacity (kg)",
+                    ),
+                ),
+                (
+                    "unit_net_weight_kg",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        max_digits=10,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="net weight per unit (kg)",
+                    ),
+                ),
+                (
+                    "carton_length_cm",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=7,
+                        null=True,
+                        verbose_name="carton length (cm)",
+                    ),
+                ),
+                (
+                    "carton_width_cm",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=7,
+                        null=True,
+                        verbose_name="carton width (cm)",
+                    ),
+                ),
+                (
+                    "carton_height_cm",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=7,
+                        null=True,
+                        verbose_name="carton height (cm)",
+                    ),
+                ),
+                (
+                    "carton_gross_weight_kg",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="carton gross weight (kg)",
+                    ),
+                ),
+                (
+                    "units_per_carton",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="units per carton"
+                    ),
+                ),
+                (
+                    "shelf_life_days",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="shelf life (days)"
+                    ),
+                ),
+                (
+                    "ingredients",
+                    models.TextField(blank=True, verbose_name="ingredients"),
+                ),
+                (
+                    "allergens",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="allergens"
+                    ),
+                ),
+                (
+                    "fob_price_usd_per_kg",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=10,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="FOB price (USD/kg)",
+                    ),
+                ),
+                (
+                    "moq_kg",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="minimum order (kg)",
+                    ),
+                ),
+                (
+                    "lead_time_days",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="lead time (days)"
+                    ),
+                ),
+                (
+                    "halal_claim",
+                    models.BooleanField(default=False, verbose_name="labelled halal"),
+                ),
+                (
+                    "processed",
+                    models.BooleanField(default=False, verbose_name="processed food"),
+                ),
+                (
+                    "label_languages",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="label languages"
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(default=True, verbose_name="offered"),
+                ),
+                ("search_text", models.TextField(blank=True, editable=False)),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, verbose_name="demo record"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "hs_code",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="products",
+                        to="core.hscode",
+                        verbose_name="HS code",
+                    ),
+                ),
+                (
+                    "msme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="products",
+                        to="exporters.msme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'product',
-                'verbose_name_plural': 'products',
-                'ordering': ['name_id', 'id'],
+                "verbose_name": "product",
+                "verbose_name_plural": "products",
+                "ordering": ["name_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('halal', 'halal (BPJPH)'), ('bpom_md', 'BPOM MD food registration'), ('pirt', 'PIRT home-industry food licence'), ('sni', 'SNI national standard'), ('haccp', 'HACCP'), ('skp', 'SKP fish handling and processing fitness'), ('iso22000', 'ISO 22000'), ('organic', 'organic'), ('gi', 'geographical indication'), ('other', 'other')], max_length=10, verbose_name='kind')),
-                ('number', models.CharField(max_length=100, verbose_name='number')),
-                ('issuer', models.CharField(max_length=200, verbose_name='issuer')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='issued on')),
-                ('valid_until', models.DateField(verbose_name='valid until')),
-                ('document', models.FileField(blank=True, upload_to='private/certificates/%Y/%m')),
-                ('verification', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('verified', 'verified'), ('rejected', 'rejected')], default='submitted', max_length=10, verbose_name='verification')),
-                ('verification_reason', models.TextField(blank=True, verbose_name='reason')),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('expiry_notified_at', models.DateTimeField(blank=True, null=True)),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo record')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('msme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='certificates', to='exporters.msme')),
-                ('products', models.ManyToManyField(blank=True, related_name='certificates', to='exporters.product', verbose_name='products')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("halal", "halal (BPJPH)"),
+                            ("bpom_md", "BPOM MD food registration"),
+                            ("pirt", "PIRT home-industry food licence"),
+                            ("sni", "SNI national standard"),
+                            ("haccp", "HACCP"),
+                            ("skp", "SKP fish handling and processing fitness"),
+                            ("iso22000", "ISO 22000"),
+                            ("organic", "organic"),
+                            ("gi", "geographical indication"),
+                            ("other", "other"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("number", models.CharField(max_length=100, verbose_name="number")),
+                ("issuer", models.CharField(max_length=200, verbose_name="issuer")),
+                (
+                    "issued_on",
+                    models.DateField(blank=True, null=True, verbose_name="issued on"),
+                ),
+                ("valid_until", models.DateField(verbose_name="valid until")),
+                (
+                    "document",
+                    models.FileField(
+                        blank=True, upload_to="private/certificates/%Y/%m"
+                    ),
+                ),
+                (
+                    "verification",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("submitted", "submitted"),
+                            ("verified", "verified"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="submitted",
+                        max_length=10,
+                        verbose_name="verification",
+                    ),
+                ),
+                (
+                    "verification_reason",
+                    models.TextField(blank=True, verbose_name="reason"),
+                ),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("expiry_notified_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, verbose_name="demo record"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "msme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="certificates",
+                        to="exporters.msme",
+                    ),
+                ),
+                (
+                    "products",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="certificates",
+                        to="exporters.product",
+                        verbose_name="products",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'certificate',
-                'verbose_name_plural': 'certificates',
-                'ordering': ['valid_until', 'id'],
+                "verbose_name": "certificate",
+                "verbose_name_plural": "certificates",
+                "ordering": ["valid_until", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProductPhoto',
+            name="ProductPhoto",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('image', models.FileField(upload_to='private/photos/%Y/%m')),
-                ('thumbnail', models.FileField(upload_to='private/thumbs/%Y/%m')),
-                ('content_type', models.CharField(max_length=30)),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('size_bytes', models.PositiveIntegerField()),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='exporters.product')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("image", models.FileField(upload_to="private/photos/%Y/%m")),
+                ("thumbnail", models.FileField(upload_to="private/thumbs/%Y/%m")),
+                ("content_type", models.CharField(max_length=30)),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                ("size_bytes", models.PositiveIntegerField()),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="exporters.product",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'product photo',
-                'verbose_name_plural': 'product photos',
-                'ordering': ['product_id', 'position', 'created_at'],
+                "verbose_name": "product photo",
+                "verbose_name_plural": "product photos",
+                "ordering": ["product_id", "position", "created_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='msme',
-            index=models.Index(fields=['regency', 'verification'], name='exporters_m_regency_1637c2_idx'),
+            model_name="msme",
+            index=models.Index(
+                fields=["regency", "verification"],
+                name="exporters_m_regency_1637c2_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='msme',
-            index=models.Index(fields=['verification', 'name'], name='exporters_m_verific_cf4742_idx'),
+            model_name="msme",
+            index=models.Index(
+                fields=["verification", "name"], name="exporters_m_verific_cf4742_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='msme',
-            index=models.Index(fields=['size_class'], name='exporters_m_size_cl_4179e5_idx'),
+            model_name="msme",
+            index=models.Index(
+                fields=["size_class"], name="exporters_m_size_cl_4179e5_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['hs_code', 'is_active'], name='exporters_p_hs_code_786de7_idx'),
+            model_name="product",
+            index=models.Index(
+                fields=["hs_code", "is_active"], name="exporters_p_hs_code_786de7_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['msme', 'is_active'], name='exporters_p_msme_id_dceb71_idx'),
+            model_name="product",
+            index=models.Index(
+                fields=["msme", "is_active"], name="exporters_p_msme_id_dceb71_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['monthly_capacity_kg'], name='exporters_p_monthly_bf9dca_idx'),
+            model_name="product",
+            index=models.Index(
+                fields=["monthly_capacity_kg"], name="exporters_p_monthly_bf9dca_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='product',
-            constraint=models.CheckConstraint(condition=models.Q(('monthly_capacity_kg__gte', 0)), name='product_capacity_not_negative'),
+            model_name="product",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("monthly_capacity_kg__gte", 0)),
+                name="product_capacity_not_negative",
+            ),
         ),
         migrations.AddIndex(
-            model_name='certificate',
-            index=models.Index(fields=['kind', 'valid_until'], name='exporters_c_kind_cd407c_idx'),
+            model_name="certificate",
+            index=models.Index(
+                fields=["kind", "valid_until"], name="exporters_c_kind_cd407c_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='certificate',
-            index=models.Index(fields=['msme', 'kind'], name='exporters_c_msme_id_ae575b_idx'),
+            model_name="certificate",
+            index=models.Index(
+                fields=["msme", "kind"], name="exporters_c_msme_id_ae575b_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='certificate',
-            index=models.Index(fields=['valid_until', 'expiry_notified_at'], name='exporters_c_valid_u_3388fe_idx'),
+            model_name="certificate",
+            index=models.Index(
+                fields=["valid_until", "expiry_notified_at"],
+                name="exporters_c_valid_u_3388fe_idx",
+            ),
         ),
     ]

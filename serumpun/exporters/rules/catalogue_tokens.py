@@ -9,6 +9,10 @@ answers the buyer's words and filters together (issue 3 "Performance"):
     zzreg1801         the MSME's regency or city
     zzhs09 zzhs0901 zzhs090111   its HS chapter, heading and subheading
 
+Only listed products carry tokens, so a filter token implies `zzlisted` and a search with
+filters can leave that dense token (two products in three) out of its match: the index then
+intersects the sparse lists only.
+
 Every token starts with RESERVED_PREFIX, and words with that prefix are dropped from product
 texts (rules/search_text.build) and from queries, so nothing an owner types can pose as a
 certificate or a verified listing. Tokens are letters and digits only: the SQLite and
@@ -80,8 +84,10 @@ def hs_token(code: str) -> str:
 def tokens_for(
     product: ProductFacts, certificates: Iterable[CertificateFacts], *, as_of: dt.date
 ) -> str:
-    """The product's tokens on `as_of`, space-separated, in a stable order."""
-    tokens = [LISTED] if product.active and product.msme_verified else []
+    """The product's tokens on `as_of`, space-separated, in a stable order ("" if unlisted)."""
+    if not (product.active and product.msme_verified):
+        return ""
+    tokens = [LISTED]
     kinds = {c.kind for c in certificates if c.covers(product.product_id, as_of)}
     tokens += [certificate_token(kind) for kind in sorted(kinds)]
     if product.regency_code:

@@ -2,473 +2,1612 @@
 
 import django.core.validators
 import django.db.models.deletion
-import serumpun.core.crypto
 from django.conf import settings
 from django.db import migrations, models
 
+import serumpun.core.crypto
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_initial'),
-        ('core', '0003_notifications'),
+        ("accounts", "0002_initial"),
+        ("core", "0003_notifications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Skill',
+            name="Skill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
-                ('name_id', models.CharField(max_length=200, verbose_name='name (Indonesian)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('name_ms', models.CharField(max_length=200, verbose_name='name (Malay)')),
-                ('sector', models.CharField(blank=True, choices=[('manufacturing', 'manufacturing'), ('construction', 'construction'), ('plantation', 'plantation'), ('agriculture', 'agriculture'), ('services', 'services'), ('mining', 'mining and quarrying'), ('domestic', 'domestic work')], db_index=True, max_length=14, verbose_name='sector')),
-                ('isco_group', models.CharField(blank=True, db_index=True, max_length=4, verbose_name='ISCO-08 group')),
-                ('confidence', models.CharField(default='medium', max_length=6)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(max_length=40, unique=True, verbose_name="code"),
+                ),
+                (
+                    "name_id",
+                    models.CharField(max_length=200, verbose_name="name (Indonesian)"),
+                ),
+                (
+                    "name_en",
+                    models.CharField(max_length=200, verbose_name="name (English)"),
+                ),
+                (
+                    "name_ms",
+                    models.CharField(max_length=200, verbose_name="name (Malay)"),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("manufacturing", "manufacturing"),
+                            ("construction", "construction"),
+                            ("plantation", "plantation"),
+                            ("agriculture", "agriculture"),
+                            ("services", "services"),
+                            ("mining", "mining and quarrying"),
+                            ("domestic", "domestic work"),
+                        ],
+                        db_index=True,
+                        max_length=14,
+                        verbose_name="sector",
+                    ),
+                ),
+                (
+                    "isco_group",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=4,
+                        verbose_name="ISCO-08 group",
+                    ),
+                ),
+                ("confidence", models.CharField(default="medium", max_length=6)),
             ],
             options={
-                'verbose_name': 'skill',
-                'verbose_name_plural': 'skills',
-                'ordering': ['code'],
+                "verbose_name": "skill",
+                "verbose_name_plural": "skills",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='AgencyProfile',
+            name="AgencyProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('licence_number', models.CharField(max_length=60, unique=True, verbose_name='SIP3MI licence number')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='licence valid until')),
-                ('verification', models.CharField(choices=[('pending', 'pending'), ('verified', 'verified'), ('rejected', 'rejected')], default='pending', max_length=8, verbose_name='verification')),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo record')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.OneToOneField(limit_choices_to={'kind': 'agency'}, on_delete=django.db.models.deletion.CASCADE, related_name='agency_profile', to='accounts.organisation')),
-                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "licence_number",
+                    models.CharField(
+                        max_length=60, unique=True, verbose_name="SIP3MI licence number"
+                    ),
+                ),
+                (
+                    "valid_until",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="licence valid until"
+                    ),
+                ),
+                (
+                    "verification",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("verified", "verified"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="verification",
+                    ),
+                ),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, verbose_name="demo record"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        limit_choices_to={"kind": "agency"},
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agency_profile",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'recruitment agency',
-                'verbose_name_plural': 'recruitment agencies',
+                "verbose_name": "recruitment agency",
+                "verbose_name_plural": "recruitment agencies",
             },
         ),
         migrations.CreateModel(
-            name='EmployerProfile',
+            name="EmployerProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ssm_number', models.CharField(max_length=12, unique=True, validators=[django.core.validators.RegexValidator('^(\\d{4}(0[1-6])\\d{6}|\\d{1,7}-[A-Z])$', 'Enter a 12-digit SSM number (YYYYTTNNNNNN) or the older 123456-X form.')], verbose_name='SSM registration number')),
-                ('sector', models.CharField(choices=[('manufacturing', 'manufacturing'), ('construction', 'construction'), ('plantation', 'plantation'), ('agriculture', 'agriculture'), ('services', 'services'), ('mining', 'mining and quarrying'), ('domestic', 'domestic work')], max_length=14, verbose_name='sector')),
-                ('approval_reference', models.CharField(blank=True, max_length=60, verbose_name='JTKSM s.60K approval reference')),
-                ('approval_date', models.DateField(blank=True, null=True, verbose_name='JTKSM s.60K approval date')),
-                ('verification', models.CharField(choices=[('pending', 'pending'), ('verified', 'verified'), ('rejected', 'rejected')], default='pending', max_length=8, verbose_name='verification')),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo record')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.OneToOneField(limit_choices_to={'kind': 'employer'}, on_delete=django.db.models.deletion.CASCADE, related_name='employer_profile', to='accounts.organisation')),
-                ('state', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.subdivision', verbose_name='state')),
-                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "ssm_number",
+                    models.CharField(
+                        max_length=12,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^(\\d{4}(0[1-6])\\d{6}|\\d{1,7}-[A-Z])$",
+                                "Enter a 12-digit SSM number (YYYYTTNNNNNN) or the older 123456-X form.",
+                            )
+                        ],
+                        verbose_name="SSM registration number",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("manufacturing", "manufacturing"),
+                            ("construction", "construction"),
+                            ("plantation", "plantation"),
+                            ("agriculture", "agriculture"),
+                            ("services", "services"),
+                            ("mining", "mining and quarrying"),
+                            ("domestic", "domestic work"),
+                        ],
+                        max_length=14,
+                        verbose_name="sector",
+                    ),
+                ),
+                (
+                    "approval_reference",
+                    models.CharField(
+                        blank=True,
+                        max_length=60,
+                        verbose_name="JTKSM s.60K approval reference",
+                    ),
+                ),
+                (
+                    "approval_date",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="JTKSM s.60K approval date"
+                    ),
+                ),
+                (
+                    "verification",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("verified", "verified"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="verification",
+                    ),
+                ),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, verbose_name="demo record"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        limit_choices_to={"kind": "employer"},
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="employer_profile",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "state",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.subdivision",
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'employer',
-                'verbose_name_plural': 'employers',
+                "verbose_name": "employer",
+                "verbose_name_plural": "employers",
             },
         ),
         migrations.CreateModel(
-            name='JobOrder',
+            name="JobOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('employer_name', models.CharField(max_length=200, verbose_name='employer')),
-                ('employer_state', models.CharField(blank=True, max_length=60, verbose_name="employer's state")),
-                ('agency_licence', models.CharField(blank=True, max_length=60, verbose_name='agency licence')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('sector', models.CharField(choices=[('manufacturing', 'manufacturing'), ('construction', 'construction'), ('plantation', 'plantation'), ('agriculture', 'agriculture'), ('services', 'services'), ('mining', 'mining and quarrying'), ('domestic', 'domestic work')], max_length=14, verbose_name='sector')),
-                ('workers_needed', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='workers needed')),
-                ('basic_wage_myr', models.DecimalField(decimal_places=2, max_digits=9, validators=[django.core.validators.MinValueValidator(0)], verbose_name='basic wage (MYR a month)')),
-                ('weekly_hours', models.DecimalField(decimal_places=1, max_digits=4, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(168)], verbose_name='hours a week')),
-                ('overtime_terms', models.CharField(blank=True, max_length=300, verbose_name='overtime terms')),
-                ('overtime_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=4, null=True, verbose_name='overtime rate (× hourly wage)')),
-                ('rest_day', models.CharField(blank=True, max_length=60, verbose_name='rest day')),
-                ('contract_months', models.PositiveSmallIntegerField(verbose_name='contract (months)')),
-                ('accommodation_provided', models.BooleanField(verbose_name='accommodation provided')),
-                ('passport_held_by', models.CharField(choices=[('worker', 'worker'), ('employer', 'employer')], max_length=8, verbose_name='passport held by')),
-                ('levy_paid_by', models.CharField(choices=[('worker', 'worker'), ('employer', 'employer')], max_length=8, verbose_name='levy paid by')),
-                ('worker_paid_costs_myr', models.DecimalField(decimal_places=2, default=0, max_digits=10, validators=[django.core.validators.MinValueValidator(0)], verbose_name='costs paid by the worker (MYR)')),
-                ('age_min', models.PositiveSmallIntegerField(verbose_name='minimum age')),
-                ('age_max', models.PositiveSmallIntegerField(verbose_name='maximum age')),
-                ('gender', models.CharField(choices=[('any', 'any'), ('female', 'female'), ('male', 'male')], default='any', max_length=6, verbose_name='gender')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start date')),
-                ('channel', models.CharField(choices=[('p3mi', 'through a P3MI agency'), ('ocs', 'One Channel System'), ('g2g', 'government to government'), ('individual', 'individual')], default='p3mi', max_length=10, verbose_name='channel')),
-                ('contract_languages', models.JSONField(blank=True, default=list, verbose_name='contract languages')),
-                ('quota_reference', models.CharField(blank=True, max_length=60, verbose_name='SIP2MI quota reference')),
-                ('required_certificates', models.JSONField(blank=True, default=list, verbose_name='required certificate schemes')),
-                ('min_document_stage', models.PositiveSmallIntegerField(default=0, verbose_name='minimum document stage')),
-                ('order_date', models.DateField(help_text='The rules in force on this date judge the order.', verbose_name='order date')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('checked', 'checked'), ('endorsed', 'endorsed'), ('rejected', 'rejected'), ('returned', 'returned for changes'), ('closed', 'closed')], default='draft', max_length=10, verbose_name='status')),
-                ('compliance', models.JSONField(blank=True, default=dict, verbose_name='compliance verdict')),
-                ('compliance_status', models.CharField(blank=True, choices=[('', 'not checked'), ('pass', 'pass'), ('warn', 'warnings'), ('fail', 'fail')], default='', max_length=4, verbose_name='compliance')),
-                ('rules_version', models.CharField(blank=True, max_length=40, verbose_name='rules version')),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_reason', models.TextField(blank=True, verbose_name='review note')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo record')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agency_profile', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='job_orders', to='labour.agencyprofile')),
-                ('employer_profile', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='job_orders', to='labour.employerprofile')),
-                ('occupation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='job_orders', to='core.occupation', verbose_name='occupation (ISCO-08)')),
-                ('organisation', models.ForeignKey(help_text='The employer or agency that submitted the order.', on_delete=django.db.models.deletion.PROTECT, related_name='job_orders', to='accounts.organisation')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('work_state', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.subdivision', verbose_name='state of work')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "employer_name",
+                    models.CharField(max_length=200, verbose_name="employer"),
+                ),
+                (
+                    "employer_state",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="employer's state"
+                    ),
+                ),
+                (
+                    "agency_licence",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="agency licence"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("manufacturing", "manufacturing"),
+                            ("construction", "construction"),
+                            ("plantation", "plantation"),
+                            ("agriculture", "agriculture"),
+                            ("services", "services"),
+                            ("mining", "mining and quarrying"),
+                            ("domestic", "domestic work"),
+                        ],
+                        max_length=14,
+                        verbose_name="sector",
+                    ),
+                ),
+                (
+                    "workers_needed",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="workers needed",
+                    ),
+                ),
+                (
+                    "basic_wage_myr",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=9,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="basic wage (MYR a month)",
+                    ),
+                ),
+                (
+                    "weekly_hours",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=4,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(168),
+                        ],
+                        verbose_name="hours a week",
+                    ),
+                ),
+                (
+                    "overtime_terms",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="overtime terms"
+                    ),
+                ),
+                (
+                    "overtime_rate",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=4,
+                        null=True,
+                        verbose_name="overtime rate (× hourly wage)",
+                    ),
+                ),
+                (
+                    "rest_day",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="rest day"
+                    ),
+                ),
+                (
+                    "contract_months",
+                    models.PositiveSmallIntegerField(verbose_name="contract (months)"),
+                ),
+                (
+                    "accommodation_provided",
+                    models.BooleanField(verbose_name="accommodation provided"),
+                ),
+                (
+                    "passport_held_by",
+                    models.CharField(
+                        choices=[("worker", "worker"), ("employer", "employer")],
+                        max_length=8,
+                        verbose_name="passport held by",
+                    ),
+                ),
+                (
+                    "levy_paid_by",
+                    models.CharField(
+                        choices=[("worker", "worker"), ("employer", "employer")],
+                        max_length=8,
+                        verbose_name="levy paid by",
+                    ),
+                ),
+                (
+                    "worker_paid_costs_myr",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="costs paid by the worker (MYR)",
+                    ),
+                ),
+                (
+                    "age_min",
+                    models.PositiveSmallIntegerField(verbose_name="minimum age"),
+                ),
+                (
+                    "age_max",
+                    models.PositiveSmallIntegerField(verbose_name="maximum age"),
+                ),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[
+                            ("any", "any"),
+                            ("female", "female"),
+                            ("male", "male"),
+                        ],
+                        default="any",
+                        max_length=6,
+                        verbose_name="gender",
+                    ),
+                ),
+                (
+                    "start_date",
+                    models.DateField(blank=True, null=True, verbose_name="start date"),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("p3mi", "through a P3MI agency"),
+                            ("ocs", "One Channel System"),
+                            ("g2g", "government to government"),
+                            ("individual", "individual"),
+                        ],
+                        default="p3mi",
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "contract_languages",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="contract languages"
+                    ),
+                ),
+                (
+                    "quota_reference",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="SIP2MI quota reference"
+                    ),
+                ),
+                (
+                    "required_certificates",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        verbose_name="required certificate schemes",
+                    ),
+                ),
+                (
+                    "min_document_stage",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="minimum document stage"
+                    ),
+                ),
+                (
+                    "order_date",
+                    models.DateField(
+                        help_text="The rules in force on this date judge the order.",
+                        verbose_name="order date",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("submitted", "submitted"),
+                            ("checked", "checked"),
+                            ("endorsed", "endorsed"),
+                            ("rejected", "rejected"),
+                            ("returned", "returned for changes"),
+                            ("closed", "closed"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "compliance",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="compliance verdict"
+                    ),
+                ),
+                (
+                    "compliance_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not checked"),
+                            ("pass", "pass"),
+                            ("warn", "warnings"),
+                            ("fail", "fail"),
+                        ],
+                        default="",
+                        max_length=4,
+                        verbose_name="compliance",
+                    ),
+                ),
+                (
+                    "rules_version",
+                    models.CharField(
+                        blank=True, max_length=40, verbose_name="rules version"
+                    ),
+                ),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "review_reason",
+                    models.TextField(blank=True, verbose_name="review note"),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, verbose_name="demo record"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agency_profile",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="job_orders",
+                        to="labour.agencyprofile",
+                    ),
+                ),
+                (
+                    "employer_profile",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="job_orders",
+                        to="labour.employerprofile",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="job_orders",
+                        to="core.occupation",
+                        verbose_name="occupation (ISCO-08)",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        help_text="The employer or agency that submitted the order.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="job_orders",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "work_state",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.subdivision",
+                        verbose_name="state of work",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'job order',
-                'verbose_name_plural': 'job orders',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "job order",
+                "verbose_name_plural": "job orders",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='JobOrderCost',
+            name="JobOrderCost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item', models.CharField(max_length=60, verbose_name='item')),
-                ('amount_myr', models.DecimalField(decimal_places=2, max_digits=10, validators=[django.core.validators.MinValueValidator(0)], verbose_name='amount (MYR)')),
-                ('paid_by', models.CharField(choices=[('worker', 'worker'), ('employer', 'employer'), ('agency', 'agency')], max_length=8, verbose_name='paid by')),
-                ('job_order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='costs', to='labour.joborder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("item", models.CharField(max_length=60, verbose_name="item")),
+                (
+                    "amount_myr",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="amount (MYR)",
+                    ),
+                ),
+                (
+                    "paid_by",
+                    models.CharField(
+                        choices=[
+                            ("worker", "worker"),
+                            ("employer", "employer"),
+                            ("agency", "agency"),
+                        ],
+                        max_length=8,
+                        verbose_name="paid by",
+                    ),
+                ),
+                (
+                    "job_order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="costs",
+                        to="labour.joborder",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cost item',
-                'verbose_name_plural': 'cost items',
-                'ordering': ['job_order', 'id'],
+                "verbose_name": "cost item",
+                "verbose_name_plural": "cost items",
+                "ordering": ["job_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='JobOrderDocument',
+            name="JobOrderDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('demand_letter', 'demand letter'), ('employer_approval', 'employer approval (JTKSM s.60K)'), ('sip2mi_quota', 'SIP2MI quota')], max_length=20, verbose_name='kind')),
-                ('file', models.FileField(upload_to='private/labour/job-orders/', verbose_name='file')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('job_order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='labour.joborder')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("demand_letter", "demand letter"),
+                            ("employer_approval", "employer approval (JTKSM s.60K)"),
+                            ("sip2mi_quota", "SIP2MI quota"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        upload_to="private/labour/job-orders/", verbose_name="file"
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "job_order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="labour.joborder",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'job-order document',
-                'verbose_name_plural': 'job-order documents',
-                'ordering': ['job_order', 'kind'],
+                "verbose_name": "job-order document",
+                "verbose_name_plural": "job-order documents",
+                "ordering": ["job_order", "kind"],
             },
         ),
         migrations.CreateModel(
-            name='Placement',
+            name="Placement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('registered', 'registered'), ('matched', 'matched'), ('interviewed', 'interviewed'), ('selected', 'selected'), ('training', 'training'), ('documents_complete', 'documents complete'), ('orientation', 'pre-departure orientation'), ('departed', 'departed'), ('working', 'working'), ('completed', 'completed'), ('returned', 'returned')], default='matched', max_length=20, verbose_name='stage')),
-                ('stage_changed_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('job_order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='labour.joborder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("registered", "registered"),
+                            ("matched", "matched"),
+                            ("interviewed", "interviewed"),
+                            ("selected", "selected"),
+                            ("training", "training"),
+                            ("documents_complete", "documents complete"),
+                            ("orientation", "pre-departure orientation"),
+                            ("departed", "departed"),
+                            ("working", "working"),
+                            ("completed", "completed"),
+                            ("returned", "returned"),
+                        ],
+                        default="matched",
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "stage_changed_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "job_order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="placements",
+                        to="labour.joborder",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'placement',
-                'verbose_name_plural': 'placements',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "placement",
+                "verbose_name_plural": "placements",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PlacementEvent',
+            name="PlacementEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('registered', 'registered'), ('matched', 'matched'), ('interviewed', 'interviewed'), ('selected', 'selected'), ('training', 'training'), ('documents_complete', 'documents complete'), ('orientation', 'pre-departure orientation'), ('departed', 'departed'), ('working', 'working'), ('completed', 'completed'), ('returned', 'returned')], max_length=20, verbose_name='stage')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('placement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='labour.placement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("registered", "registered"),
+                            ("matched", "matched"),
+                            ("interviewed", "interviewed"),
+                            ("selected", "selected"),
+                            ("training", "training"),
+                            ("documents_complete", "documents complete"),
+                            ("orientation", "pre-departure orientation"),
+                            ("departed", "departed"),
+                            ("working", "working"),
+                            ("completed", "completed"),
+                            ("returned", "returned"),
+                        ],
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "placement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="labour.placement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'placement event',
-                'verbose_name_plural': 'placement events',
-                'ordering': ['placement', 'at', 'id'],
+                "verbose_name": "placement event",
+                "verbose_name_plural": "placement events",
+                "ordering": ["placement", "at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Seeker',
+            name="Seeker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', models.CharField(max_length=150, verbose_name='full name')),
-                ('nik', serumpun.core.crypto.EncryptedTextField(verbose_name='NIK')),
-                ('nik_hash', models.CharField(max_length=64, unique=True)),
-                ('nik_last4', models.CharField(max_length=4)),
-                ('birth_date', models.DateField(verbose_name='birth date')),
-                ('gender', models.CharField(choices=[('female', 'female'), ('male', 'male')], max_length=6, verbose_name='sex')),
-                ('phone', serumpun.core.crypto.EncryptedTextField(blank=True, verbose_name='phone')),
-                ('address', serumpun.core.crypto.EncryptedTextField(blank=True, verbose_name='address')),
-                ('education', models.CharField(choices=[('sd', 'primary school (SD)'), ('smp', 'junior secondary (SMP)'), ('sma', 'senior secondary (SMA)'), ('smk', 'vocational secondary (SMK)'), ('d3', 'diploma (D3)'), ('s1', 'bachelor (S1)'), ('s2', 'master (S2)')], max_length=3, verbose_name='education')),
-                ('preferred_sectors', models.JSONField(blank=True, default=list, verbose_name='preferred sectors')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='languages')),
-                ('consent_given_at', models.DateTimeField(verbose_name='consent given')),
-                ('consent_withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('stage', models.CharField(choices=[('registered', 'registered'), ('matched', 'matched'), ('interviewed', 'interviewed'), ('selected', 'selected'), ('training', 'training'), ('documents_complete', 'documents complete'), ('orientation', 'pre-departure orientation'), ('departed', 'departed'), ('working', 'working'), ('completed', 'completed'), ('returned', 'returned')], default='registered', max_length=20, verbose_name='stage')),
-                ('placed', models.BooleanField(default=False, verbose_name='placed')),
-                ('anonymised_at', models.DateTimeField(blank=True, null=True)),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo record')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('case_officer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('office', models.ForeignKey(blank=True, help_text='The one-stop office (LTSA) handling the case.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.organisation')),
-                ('regency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='seekers', to='core.regency', verbose_name='regency or city')),
-                ('registered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.OneToOneField(blank=True, help_text='Empty for a seeker an officer registered without an account.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='seeker_profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "full_name",
+                    models.CharField(max_length=150, verbose_name="full name"),
+                ),
+                ("nik", serumpun.core.crypto.EncryptedTextField(verbose_name="NIK")),
+                ("nik_hash", models.CharField(max_length=64, unique=True)),
+                ("nik_last4", models.CharField(max_length=4)),
+                ("birth_date", models.DateField(verbose_name="birth date")),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("female", "female"), ("male", "male")],
+                        max_length=6,
+                        verbose_name="sex",
+                    ),
+                ),
+                (
+                    "phone",
+                    serumpun.core.crypto.EncryptedTextField(
+                        blank=True, verbose_name="phone"
+                    ),
+                ),
+                (
+                    "address",
+                    serumpun.core.crypto.EncryptedTextField(
+                        blank=True, verbose_name="address"
+                    ),
+                ),
+                (
+                    "education",
+                    models.CharField(
+                        choices=[
+                            ("sd", "primary school (SD)"),
+                            ("smp", "junior secondary (SMP)"),
+                            ("sma", "senior secondary (SMA)"),
+                            ("smk", "vocational secondary (SMK)"),
+                            ("d3", "diploma (D3)"),
+                            ("s1", "bachelor (S1)"),
+                            ("s2", "master (S2)"),
+                        ],
+                        max_length=3,
+                        verbose_name="education",
+                    ),
+                ),
+                (
+                    "preferred_sectors",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="preferred sectors"
+                    ),
+                ),
+                (
+                    "languages",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="languages"
+                    ),
+                ),
+                (
+                    "consent_given_at",
+                    models.DateTimeField(verbose_name="consent given"),
+                ),
+                ("consent_withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("registered", "registered"),
+                            ("matched", "matched"),
+                            ("interviewed", "interviewed"),
+                            ("selected", "selected"),
+                            ("training", "training"),
+                            ("documents_complete", "documents complete"),
+                            ("orientation", "pre-departure orientation"),
+                            ("departed", "departed"),
+                            ("working", "working"),
+                            ("completed", "completed"),
+                            ("returned", "returned"),
+                        ],
+                        default="registered",
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                ("placed", models.BooleanField(default=False, verbose_name="placed")),
+                ("anonymised_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, verbose_name="demo record"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "case_officer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The one-stop office (LTSA) handling the case.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "regency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="seekers",
+                        to="core.regency",
+                        verbose_name="regency or city",
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="Empty for a seeker an officer registered without an account.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="seeker_profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'job seeker',
-                'verbose_name_plural': 'job seekers',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "job seeker",
+                "verbose_name_plural": "job seekers",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='placement',
-            name='seeker',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='labour.seeker'),
+            model_name="placement",
+            name="seeker",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="placements",
+                to="labour.seeker",
+            ),
         ),
         migrations.CreateModel(
-            name='Offer',
+            name="Offer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField(verbose_name='score')),
-                ('status', models.CharField(choices=[('offered', 'offered'), ('accepted', 'accepted'), ('declined', 'declined'), ('withdrawn', 'withdrawn')], default='offered', max_length=9, verbose_name='status')),
-                ('allocation_run', models.CharField(blank=True, db_index=True, max_length=36)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('job_order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offers', to='labour.joborder')),
-                ('seeker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offers', to='labour.seeker')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("score", models.FloatField(verbose_name="score")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("offered", "offered"),
+                            ("accepted", "accepted"),
+                            ("declined", "declined"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        default="offered",
+                        max_length=9,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "allocation_run",
+                    models.CharField(blank=True, db_index=True, max_length=36),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "job_order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="offers",
+                        to="labour.joborder",
+                    ),
+                ),
+                (
+                    "seeker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="offers",
+                        to="labour.seeker",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'offer',
-                'verbose_name_plural': 'offers',
-                'ordering': ['-score', 'id'],
+                "verbose_name": "offer",
+                "verbose_name_plural": "offers",
+                "ordering": ["-score", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Grievance',
+            name="Grievance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('unpaid_wages', 'unpaid wages'), ('excess_costs', 'costs above the limit'), ('not_as_contracted', 'job not as contracted'), ('passport_held', 'passport held'), ('lost_contact', 'lost contact'), ('repatriation', 'wants repatriation'), ('failed_departure', 'failed departure'), ('other', 'other')], max_length=20, verbose_name='category')),
-                ('description', serumpun.core.crypto.EncryptedTextField(verbose_name='description')),
-                ('status', models.CharField(choices=[('open', 'open'), ('in_progress', 'in progress'), ('resolved', 'resolved'), ('closed', 'closed')], default='open', max_length=11, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('first_response_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('filed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, help_text="The office that recorded it on the worker's behalf, if any.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.organisation')),
-                ('placement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='grievances', to='labour.placement')),
-                ('seeker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='grievances', to='labour.seeker')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("unpaid_wages", "unpaid wages"),
+                            ("excess_costs", "costs above the limit"),
+                            ("not_as_contracted", "job not as contracted"),
+                            ("passport_held", "passport held"),
+                            ("lost_contact", "lost contact"),
+                            ("repatriation", "wants repatriation"),
+                            ("failed_departure", "failed departure"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "description",
+                    serumpun.core.crypto.EncryptedTextField(verbose_name="description"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("in_progress", "in progress"),
+                            ("resolved", "resolved"),
+                            ("closed", "closed"),
+                        ],
+                        default="open",
+                        max_length=11,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("first_response_at", models.DateTimeField(blank=True, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The office that recorded it on the worker's behalf, if any.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "placement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="grievances",
+                        to="labour.placement",
+                    ),
+                ),
+                (
+                    "seeker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="grievances",
+                        to="labour.seeker",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'grievance',
-                'verbose_name_plural': 'grievances',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "grievance",
+                "verbose_name_plural": "grievances",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SeekerCertificate',
+            name="SeekerCertificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scheme', models.CharField(db_index=True, max_length=60, verbose_name='scheme')),
-                ('issuer', models.CharField(blank=True, max_length=200, verbose_name='issuer')),
-                ('level', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(9)], verbose_name='KKNI level')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('seeker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='certificates', to='labour.seeker')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.CharField(
+                        db_index=True, max_length=60, verbose_name="scheme"
+                    ),
+                ),
+                (
+                    "issuer",
+                    models.CharField(blank=True, max_length=200, verbose_name="issuer"),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(9)],
+                        verbose_name="KKNI level",
+                    ),
+                ),
+                (
+                    "valid_until",
+                    models.DateField(blank=True, null=True, verbose_name="valid until"),
+                ),
+                (
+                    "seeker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="certificates",
+                        to="labour.seeker",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'seeker certificate',
-                'verbose_name_plural': 'seeker certificates',
-                'ordering': ['seeker', 'scheme'],
+                "verbose_name": "seeker certificate",
+                "verbose_name_plural": "seeker certificates",
+                "ordering": ["seeker", "scheme"],
             },
         ),
         migrations.CreateModel(
-            name='SeekerDocument',
+            name="SeekerDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, verbose_name='kind')),
-                ('status', models.CharField(choices=[('missing', 'missing'), ('submitted', 'submitted'), ('verified', 'verified')], default='missing', max_length=9, verbose_name='status')),
-                ('file', models.FileField(blank=True, upload_to='private/labour/seekers/', verbose_name='file')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('seeker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='labour.seeker')),
-                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40, verbose_name="kind")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("missing", "missing"),
+                            ("submitted", "submitted"),
+                            ("verified", "verified"),
+                        ],
+                        default="missing",
+                        max_length=9,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        upload_to="private/labour/seekers/",
+                        verbose_name="file",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "seeker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="labour.seeker",
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'seeker document',
-                'verbose_name_plural': 'seeker documents',
-                'ordering': ['seeker', 'kind'],
+                "verbose_name": "seeker document",
+                "verbose_name_plural": "seeker documents",
+                "ordering": ["seeker", "kind"],
             },
         ),
         migrations.CreateModel(
-            name='SeekerExperience',
+            name="SeekerExperience",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('isco_code', models.CharField(max_length=4, verbose_name='ISCO-08 code')),
-                ('years', models.DecimalField(decimal_places=1, max_digits=4, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(60)], verbose_name='years')),
-                ('seeker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='experience', to='labour.seeker')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "isco_code",
+                    models.CharField(max_length=4, verbose_name="ISCO-08 code"),
+                ),
+                (
+                    "years",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=4,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(60),
+                        ],
+                        verbose_name="years",
+                    ),
+                ),
+                (
+                    "seeker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="experience",
+                        to="labour.seeker",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'work experience',
-                'verbose_name_plural': 'work experience',
-                'ordering': ['seeker', 'isco_code'],
+                "verbose_name": "work experience",
+                "verbose_name_plural": "work experience",
+                "ordering": ["seeker", "isco_code"],
             },
         ),
         migrations.CreateModel(
-            name='SeekerSkill',
+            name="SeekerSkill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.FloatField(default=1.0, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)])),
-                ('seeker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skills', to='labour.seeker')),
-                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='labour.skill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "level",
+                    models.FloatField(
+                        default=1.0,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1),
+                        ],
+                    ),
+                ),
+                (
+                    "seeker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="skills",
+                        to="labour.seeker",
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="labour.skill",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'seeker skill',
-                'verbose_name_plural': 'seeker skills',
+                "verbose_name": "seeker skill",
+                "verbose_name_plural": "seeker skills",
             },
         ),
         migrations.CreateModel(
-            name='JobOrderSkill',
+            name="JobOrderSkill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weight', models.FloatField(default=1.0, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)], verbose_name='weight')),
-                ('job_order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skill_requirements', to='labour.joborder')),
-                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='labour.skill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "weight",
+                    models.FloatField(
+                        default=1.0,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1),
+                        ],
+                        verbose_name="weight",
+                    ),
+                ),
+                (
+                    "job_order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="skill_requirements",
+                        to="labour.joborder",
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="labour.skill",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'required skill',
-                'verbose_name_plural': 'required skills',
+                "verbose_name": "required skill",
+                "verbose_name_plural": "required skills",
             },
         ),
         migrations.CreateModel(
-            name='TrainingCourse',
+            name="TrainingCourse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=60, unique=True, verbose_name='code')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('provider', models.CharField(max_length=200, verbose_name='provider')),
-                ('duration_days', models.PositiveSmallIntegerField(verbose_name='duration (days)')),
-                ('cost_idr', models.DecimalField(blank=True, decimal_places=0, max_digits=12, null=True, verbose_name='cost (IDR)')),
-                ('certificate_scheme', models.CharField(blank=True, db_index=True, max_length=60, verbose_name='certificate scheme granted')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('confidence', models.CharField(default='low', max_length=6)),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo record')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('regency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.regency', verbose_name='regency or city')),
-                ('skills', models.ManyToManyField(blank=True, related_name='courses', to='labour.skill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(max_length=60, unique=True, verbose_name="code"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("provider", models.CharField(max_length=200, verbose_name="provider")),
+                (
+                    "duration_days",
+                    models.PositiveSmallIntegerField(verbose_name="duration (days)"),
+                ),
+                (
+                    "cost_idr",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=0,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="cost (IDR)",
+                    ),
+                ),
+                (
+                    "certificate_scheme",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=60,
+                        verbose_name="certificate scheme granted",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=300, verbose_name="source"),
+                ),
+                ("confidence", models.CharField(default="low", max_length=6)),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, verbose_name="demo record"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "regency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.regency",
+                        verbose_name="regency or city",
+                    ),
+                ),
+                (
+                    "skills",
+                    models.ManyToManyField(
+                        blank=True, related_name="courses", to="labour.skill"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'training course',
-                'verbose_name_plural': 'training courses',
-                'ordering': ['title'],
+                "verbose_name": "training course",
+                "verbose_name_plural": "training courses",
+                "ordering": ["title"],
             },
         ),
         migrations.AddIndex(
-            model_name='agencyprofile',
-            index=models.Index(fields=['verification', 'valid_until'], name='labour_agen_verific_bcf1c9_idx'),
+            model_name="agencyprofile",
+            index=models.Index(
+                fields=["verification", "valid_until"],
+                name="labour_agen_verific_bcf1c9_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='employerprofile',
-            index=models.Index(fields=['verification', 'sector'], name='labour_empl_verific_f5165c_idx'),
+            model_name="employerprofile",
+            index=models.Index(
+                fields=["verification", "sector"], name="labour_empl_verific_f5165c_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='employerprofile',
-            index=models.Index(fields=['state'], name='labour_empl_state_i_1f3268_idx'),
+            model_name="employerprofile",
+            index=models.Index(fields=["state"], name="labour_empl_state_i_1f3268_idx"),
         ),
         migrations.AddIndex(
-            model_name='joborder',
-            index=models.Index(fields=['organisation', '-created_at'], name='labour_jobo_organis_9a8453_idx'),
+            model_name="joborder",
+            index=models.Index(
+                fields=["organisation", "-created_at"],
+                name="labour_jobo_organis_9a8453_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='joborder',
-            index=models.Index(fields=['status', 'compliance_status'], name='labour_jobo_status_dc40b1_idx'),
+            model_name="joborder",
+            index=models.Index(
+                fields=["status", "compliance_status"],
+                name="labour_jobo_status_dc40b1_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='joborder',
-            index=models.Index(fields=['sector', 'status'], name='labour_jobo_sector_d48d19_idx'),
+            model_name="joborder",
+            index=models.Index(
+                fields=["sector", "status"], name="labour_jobo_sector_d48d19_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='joborder',
-            index=models.Index(fields=['occupation', 'status'], name='labour_jobo_occupat_d66632_idx'),
+            model_name="joborder",
+            index=models.Index(
+                fields=["occupation", "status"], name="labour_jobo_occupat_d66632_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='joborder',
-            index=models.Index(fields=['-created_at', '-id'], name='labour_jo_recent'),
+            model_name="joborder",
+            index=models.Index(fields=["-created_at", "-id"], name="labour_jo_recent"),
         ),
         migrations.AddConstraint(
-            model_name='joborder',
-            constraint=models.CheckConstraint(condition=models.Q(('workers_needed__gte', 1)), name='job_order_workers_positive'),
+            model_name="joborder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("workers_needed__gte", 1)),
+                name="job_order_workers_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='joborder',
-            constraint=models.CheckConstraint(condition=models.Q(('age_max__gte', models.F('age_min'))), name='job_order_age_window'),
+            model_name="joborder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("age_max__gte", models.F("age_min"))),
+                name="job_order_age_window",
+            ),
         ),
         migrations.AddIndex(
-            model_name='seeker',
-            index=models.Index(fields=['regency', 'stage'], name='labour_seek_regency_85e76b_idx'),
+            model_name="seeker",
+            index=models.Index(
+                fields=["regency", "stage"], name="labour_seek_regency_85e76b_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='seeker',
-            index=models.Index(fields=['stage', 'placed'], name='labour_seek_stage_aa582b_idx'),
+            model_name="seeker",
+            index=models.Index(
+                fields=["stage", "placed"], name="labour_seek_stage_aa582b_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='seeker',
-            index=models.Index(fields=['case_officer'], name='labour_seek_case_of_a3028c_idx'),
+            model_name="seeker",
+            index=models.Index(
+                fields=["case_officer"], name="labour_seek_case_of_a3028c_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='seeker',
-            index=models.Index(fields=['office', '-created_at'], name='labour_seek_office__32f0f1_idx'),
+            model_name="seeker",
+            index=models.Index(
+                fields=["office", "-created_at"], name="labour_seek_office__32f0f1_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='placement',
-            index=models.Index(fields=['job_order', 'stage'], name='labour_plac_job_ord_0147cd_idx'),
+            model_name="placement",
+            index=models.Index(
+                fields=["job_order", "stage"], name="labour_plac_job_ord_0147cd_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='placement',
-            index=models.Index(fields=['stage', 'stage_changed_at'], name='labour_plac_stage_070c2e_idx'),
+            model_name="placement",
+            index=models.Index(
+                fields=["stage", "stage_changed_at"],
+                name="labour_plac_stage_070c2e_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='placement',
-            constraint=models.UniqueConstraint(fields=('seeker', 'job_order'), name='placement_unique'),
+            model_name="placement",
+            constraint=models.UniqueConstraint(
+                fields=("seeker", "job_order"), name="placement_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='offer',
-            index=models.Index(fields=['job_order', 'status'], name='labour_offe_job_ord_9be659_idx'),
+            model_name="offer",
+            index=models.Index(
+                fields=["job_order", "status"], name="labour_offe_job_ord_9be659_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='offer',
-            index=models.Index(fields=['seeker', 'status'], name='labour_offe_seeker__cbf43b_idx'),
+            model_name="offer",
+            index=models.Index(
+                fields=["seeker", "status"], name="labour_offe_seeker__cbf43b_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'offered')), fields=('seeker', 'job_order'), name='offer_open_unique'),
+            model_name="offer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "offered")),
+                fields=("seeker", "job_order"),
+                name="offer_open_unique",
+            ),
         ),
         migrations.AddIndex(
-            model_name='grievance',
-            index=models.Index(fields=['status', '-created_at'], name='labour_grie_status_c5503e_idx'),
+            model_name="grievance",
+            index=models.Index(
+                fields=["status", "-created_at"], name="labour_grie_status_c5503e_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='grievance',
-            index=models.Index(fields=['category', 'status'], name='labour_grie_categor_224ad7_idx'),
+            model_name="grievance",
+            index=models.Index(
+                fields=["category", "status"], name="labour_grie_categor_224ad7_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='seekerdocument',
-            index=models.Index(fields=['seeker', 'status'], name='labour_seek_seeker__585c3a_idx'),
+            model_name="seekerdocument",
+            index=models.Index(
+                fields=["seeker", "status"], name="labour_seek_seeker__585c3a_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='seekerdocument',
-            constraint=models.UniqueConstraint(fields=('seeker', 'kind'), name='seeker_document_unique'),
+            model_name="seekerdocument",
+            constraint=models.UniqueConstraint(
+                fields=("seeker", "kind"), name="seeker_document_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='seekerskill',
-            constraint=models.UniqueConstraint(fields=('seeker', 'skill'), name='seeker_skill_unique'),
+            model_name="seekerskill",
+            constraint=models.UniqueConstraint(
+                fields=("seeker", "skill"), name="seeker_skill_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='joborderskill',
-            constraint=models.UniqueConstraint(fields=('job_order', 'skill'), name='job_order_skill_unique'),
+            model_name="joborderskill",
+            constraint=models.UniqueConstraint(
+                fields=("job_order", "skill"), name="job_order_skill_unique"
+            ),
         ),
     ]

@@ -4,30 +4,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('labour', '0002_pipeline'),
+        ("labour", "0002_pipeline"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='grievance',
-            name='category',
-            field=models.CharField(choices=[('unpaid_wages', 'unpaid wages'), ('excess_costs', 'costs above the limit'), ('not_as_contracted', 'job not as contracted'), ('passport_held', 'passport held'), ('lost_contact', 'lost contact'), ('repatriation', 'wants repatriation'), ('failed_departure', 'failed departure'), ('abuse', 'abuse or violence'), ('other', 'other')], max_length=20, verbose_name='category'),
+            model_name="grievance",
+            name="category",
+            field=models.CharField(
+                choices=[
+                    ("unpaid_wages", "unpaid wages"),
+                    ("excess_costs", "costs above the limit"),
+                    ("not_as_contracted", "job not as contracted"),
+                    ("passport_held", "passport held"),
+                    ("lost_contact", "lost contact"),
+                    ("repatriation", "wants repatriation"),
+                    ("failed_departure", "failed departure"),
+                    ("abuse", "abuse or violence"),
+                    ("other", "other"),
+                ],
+                max_length=20,
+                verbose_name="category",
+            ),
         ),
         migrations.AlterField(
-            model_name='placement',
-            name='stage',
-            field=models.CharField(choices=[('registered', 'registered'), ('matched', 'matched'), ('interviewed', 'interviewed'), ('selected', 'selected'), ('training', 'training'), ('documents_complete', 'documents complete'), ('orientation', 'pre-departure orientation'), ('departed', 'departed'), ('working', 'working'), ('completed', 'completed'), ('returned', 'returned'), ('withdrawn', 'withdrawn before departure')], default='matched', max_length=20, verbose_name='stage'),
+            model_name="placement",
+            name="stage",
+            field=models.CharField(
+                choices=[
+                    ("registered", "registered"),
+                    ("matched", "matched"),
+                    ("interviewed", "interviewed"),
+                    ("selected", "selected"),
+                    ("training", "training"),
+                    ("documents_complete", "documents complete"),
+                    ("orientation", "pre-departure orientation"),
+                    ("departed", "departed"),
+                    ("working", "working"),
+                    ("completed", "completed"),
+                    ("returned", "returned"),
+                    ("withdrawn", "withdrawn before departure"),
+                ],
+                default="matched",
+                max_length=20,
+                verbose_name="stage",
+            ),
         ),
         migrations.AlterField(
-            model_name='placementevent',
-            name='stage',
-            field=models.CharField(choices=[('registered', 'registered'), ('matched', 'matched'), ('interviewed', 'interviewed'), ('selected', 'selected'), ('training', 'training'), ('documents_complete', 'documents complete'), ('orientation', 'pre-departure orientation'), ('departed', 'departed'), ('working', 'working'), ('completed', 'completed'), ('returned', 'returned'), ('withdrawn', 'withdrawn before departure')], max_length=20, verbose_name='stage'),
+            model_name="placementevent",
+            name="stage",
+            field=models.CharField(
+                choices=[
+                    ("registered", "registered"),
+                    ("matched", "matched"),
+                    ("interviewed", "interviewed"),
+                    ("selected", "selected"),
+                    ("training", "training"),
+                    ("documents_complete", "documents complete"),
+                    ("orientation", "pre-departure orientation"),
+                    ("departed", "departed"),
+                    ("working", "working"),
+                    ("completed", "completed"),
+                    ("returned", "returned"),
+                    ("withdrawn", "withdrawn before departure"),
+                ],
+                max_length=20,
+                verbose_name="stage",
+            ),
         ),
         migrations.AlterField(
-            model_name='seeker',
-            name='stage',
-            field=models.CharField(choices=[('registered', 'registered'), ('matched', 'matched'), ('interviewed', 'interviewed'), ('selected', 'selected'), ('training', 'training'), ('documents_complete', 'documents complete'), ('orientation', 'pre-departure orientation'), ('departed', 'departed'), ('working', 'working'), ('completed', 'completed'), ('returned', 'returned'), ('withdrawn', 'withdrawn before departure')], default='registered', max_length=20, verbose_name='stage'),
+            model_name="seeker",
+            name="stage",
+            field=models.CharField(
+                choices=[
+                    ("registered", "registered"),
+                    ("matched", "matched"),
+                    ("interviewed", "interviewed"),
+                    ("selected", "selected"),
+                    ("training", "training"),
+                    ("documents_complete", "documents complete"),
+                    ("orientation", "pre-departure orientation"),
+                    ("departed", "departed"),
+                    ("working", "working"),
+                    ("completed", "completed"),
+                    ("returned", "returned"),
+                    ("withdrawn", "withdrawn before departure"),
+                ],
+                default="registered",
+                max_length=20,
+                verbose_name="stage",
+            ),
         ),
     ]

@@ -8,7 +8,8 @@ this module holds the predicates they name. A predicate takes the terms and the 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -44,7 +45,7 @@ _FINDING_SEVERITY = {"blocking": FAIL, "warning": WARN}
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One rule the terms break, with its text in every language and its source."""
 
@@ -72,7 +73,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Verdict:
     """The outcome of checking one job order; `fail` blocks endorsement."""
 
@@ -181,14 +182,6 @@ class _PreparedRule:
 _Kind = tuple[str, str, str]  # (sector, channel, isco_code): what the filters read
 
 
-@dataclass(frozen=True)
-class _Step:
-    """One rule to evaluate on one date: the prepared rule and its params with as_of."""
-
-    prepared: _PreparedRule
-    params: Mapping[str, Any]
-
-
 class _Book:
     """The rules of one call, prepared once; each set of rules in force is built once."""
 
@@ -203,9 +196,7 @@ class _Book:
         key = tuple(i for i, rule in enumerate(self.rules) if rule.in_force(as_of))
         rule_set = self._sets.get(key)
         if rule_set is None:
-            rule_set = self._sets[key] = _RuleSet(
-                tuple(self._prepare(i) for i in key)
-            )
+            rule_set = self._sets[key] = _RuleSet(tuple(self._prepare(i) for i in key))
         return _Dated(rule_set, as_of)
 
     def _prepare(self, position: int) -> _PreparedRule:
@@ -218,64 +209,52 @@ class _Book:
 
 
 class _RuleSet:
-    """Rules in force together, with the positions of those each kind of order meets."""
+    """Rules in force together, and which of them each kind of order meets."""
 
     def __init__(self, prepared: tuple[_PreparedRule, ...]) -> None:
         self.prepared = prepared
-        self._kinds: dict[_Kind, tuple[int, ...]] = {}
+        self._kinds: dict[_Kind, tuple[tuple[int, ...], tuple[str, ...]]] = {}
 
-    def positions(self, kind: _Kind) -> tuple[int, ...]:
+    def meets(self, terms: JobOrderTerms) -> tuple[tuple[int, ...], tuple[str, ...]]:
+        """Positions of the rules these terms meet, and their ids (`checked`)."""
+        kind = (terms.sector, terms.channel, terms.isco_code)
         found = self._kinds.get(kind)
         if found is None:
-            found = self._kinds[kind] = tuple(
-                i for i, prepared in enumerate(self.prepared) if prepared.applies_to(kind)
+            met = [i for i, rule in enumerate(self.prepared) if rule.applies_to(kind)]
+            found = self._kinds[kind] = (
+                tuple(met),
+                tuple(self.prepared[i].rule.id for i in met),
             )
         return found
 
 
 class _Dated:
-    """A rule set on one date: params carry `as_of`; each kind's steps are kept."""
+    """A rule set on one date: each rule's params with `as_of` added."""
 
     def __init__(self, rule_set: _RuleSet, as_of: date) -> None:
         self.rule_set = rule_set
         self.as_of = as_of
-        self._params: list[Mapping[str, Any] | None] = [None] * len(rule_set.prepared)
-        self._kinds: dict[_Kind, tuple[tuple[_Step, ...], tuple[str, ...]]] = {}
-
-    def steps(self, terms: JobOrderTerms) -> tuple[tuple[_Step, ...], tuple[str, ...]]:
-        """The rules these terms meet, and their ids (the verdict's `checked`)."""
-        kind = (terms.sector, terms.channel, terms.isco_code)
-        found = self._kinds.get(kind)
-        if found is None:
-            positions = self.rule_set.positions(kind)
-            steps = tuple(self._step(i) for i in positions)
-            found = self._kinds[kind] = (
-                steps,
-                tuple(step.prepared.rule.id for step in steps),
-            )
-        return found
-
-    def _step(self, position: int) -> _Step:
-        prepared = self.rule_set.prepared[position]
-        params = self._params[position]
-        if params is None:
-            params = self._params[position] = MappingProxyType(
-                {**prepared.rule.params, "as_of": self.as_of}
-            )
-        return _Step(prepared, params)
+        self.params = tuple(
+            MappingProxyType({**prepared.rule.params, "as_of": as_of})
+            for prepared in rule_set.prepared
+        )
 
 
 def _evaluate(terms: JobOrderTerms, dated: _Dated, rules_version: str) -> Verdict:
-    steps, checked = dated.steps(terms)
-    violations: list[Finding] = []
-    warnings: list[Finding] = []
-    for step in steps:
-        prepared = step.prepared
+    positions, checked = dated.rule_set.meets(terms)
+    prepared_rules, all_params = dated.rule_set.prepared, dated.params
+    violations: tuple[Finding, ...] = ()
+    warnings: tuple[Finding, ...] = ()
+    for i in positions:
+        prepared = prepared_rules[i]
         if prepared.severity is None:  # info rules explain; they never count
             continue
+        params = all_params[i]
         try:
-            complies = prepared.predicate(terms, step.params)
-        except ArithmeticError:  # NaN or infinite amounts: not judgeable, so not compliant
+            complies = prepared.predicate(terms, params)
+        except (
+            ArithmeticError
+        ):  # NaN or infinite amounts: not judgeable, so not compliant
             complies = False
         if complies:
             continue
@@ -284,18 +263,20 @@ def _evaluate(terms: JobOrderTerms, dated: _Dated, rules_version: str) -> Verdic
             rule_id=rule.id,
             severity=prepared.severity,
             title=prepared.titles,
-            message=_Messages(prepared.templates, _TemplateValues(terms, step.params)),
+            message=_Messages(prepared.templates, terms, params),
             source=rule.source,
             confidence=rule.confidence,
         )
-        (violations if prepared.severity == FAIL else warnings).append(finding)
-    status = FAIL if violations else WARN if warnings else COMPLIES
+        if prepared.severity == FAIL:
+            violations += (finding,)
+        else:
+            warnings += (finding,)
     return Verdict(
-        status=status,
+        status=FAIL if violations else WARN if warnings else COMPLIES,
         as_of=dated.as_of,
         rules_version=rules_version,
-        violations=tuple(violations),
-        warnings=tuple(warnings),
+        violations=violations,
+        warnings=warnings,
         checked=checked,
     )
 
@@ -307,20 +288,27 @@ class _Messages(Mapping[str, str]):
     finding up front cost more than the checks themselves.
     """
 
-    __slots__ = ("_filled", "_templates", "_values")
+    __slots__ = ("_filled", "_params", "_templates", "_terms")
 
-    def __init__(self, templates: Mapping[str, str], values: _TemplateValues) -> None:
+    def __init__(
+        self,
+        templates: Mapping[str, str],
+        terms: JobOrderTerms,
+        params: Mapping[str, Any],
+    ) -> None:
         self._templates = templates
-        self._values = values
-        self._filled: dict[str, str] = {}
+        self._terms = terms
+        self._params = params
+        self._filled: dict[str, str] | None = None
 
     def __getitem__(self, language: str) -> str:
-        text = self._filled.get(language)
-        if text is None:
-            text = self._filled[language] = _fill(
-                self._templates[language], self._values
-            )
-        return text
+        if self._filled is None:
+            values = _TemplateValues(self._terms, self._params)
+            self._filled = {
+                lang: _fill(template, values)
+                for lang, template in self._templates.items()
+            }
+        return self._filled[language]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._templates)
@@ -422,8 +410,36 @@ def predicate(*required_params: str) -> Callable[[Predicate], Predicate]:
     return register
 
 
+# A rule's params are the same few values for every order checked, so what predicates
+# derive from them (decimals, code sets) is remembered by value rather than rebuilt.
+_PARAM_CACHE_SIZE = 256
+
+
 def _decimal(value: object) -> Decimal:
+    try:
+        return _cached_decimal(value)
+    except TypeError:  # unhashable: not a number either, and Decimal says so
+        return Decimal(str(value))
+
+
+@functools.lru_cache(maxsize=_PARAM_CACHE_SIZE, typed=True)
+def _cached_decimal(value: object) -> Decimal:
     return Decimal(str(value))
+
+
+def _code_set(values: Iterable[object]) -> frozenset[str]:
+    """A params list of codes as a set of text codes."""
+    return _cached_code_set(tuple(values))
+
+
+@functools.lru_cache(maxsize=_PARAM_CACHE_SIZE)
+def _cached_code_set(values: tuple[object, ...]) -> frozenset[str]:
+    return frozenset(str(value) for value in values)
+
+
+@functools.lru_cache(maxsize=_PARAM_CACHE_SIZE)
+def _casefolded(words: tuple[object, ...]) -> tuple[str, ...]:
+    return tuple(str(word).casefold() for word in words)
 
 
 def _worker_paid_items(terms: JobOrderTerms) -> Decimal:
@@ -469,7 +485,7 @@ def zero_placement_cost(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool
     """No placement cost charged to the worker; in exempt occupations no cost at all."""
     if terms.worker_paid_costs_myr > ZERO:
         return False
-    exempt = {str(code) for code in params["exempt_isco_codes"]}
+    exempt = _code_set(params["exempt_isco_codes"])
     return terms.isco_code not in exempt or _worker_paid_items(terms) <= ZERO
 
 
@@ -508,13 +524,13 @@ def employer_pays_levy(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
     """The employer pays the levy, and no cost item charges a levy to the worker."""
     if terms.levy_paid_by != "employer":
         return False
-    keywords = [str(word).casefold() for word in params["levy_item_keywords"]]
-    return not any(
-        item.paid_by == "worker"
-        and item.amount_myr > ZERO
-        and any(word in item.item.casefold() for word in keywords)
-        for item in terms.cost_items
-    )
+    keywords = _casefolded(tuple(params["levy_item_keywords"]))
+    for item in terms.cost_items:
+        if item.paid_by == "worker" and item.amount_myr > ZERO:
+            name = item.item.casefold()
+            if any(word in name for word in keywords):
+                return False
+    return True
 
 
 @predicate("max_weekly_hours")
@@ -532,7 +548,7 @@ def passport_held_by_worker(terms: JobOrderTerms, params: Mapping[str, Any]) -> 
 @predicate("isco_codes")
 def isco_not_in(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
     """The occupation is none of `isco_codes` (a rule flags those occupations)."""
-    return terms.isco_code not in {str(code) for code in params["isco_codes"]}
+    return terms.isco_code not in _code_set(params["isco_codes"])
 
 
 @predicate("channels")
@@ -544,7 +560,8 @@ def channel_in(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
 @predicate("languages")
 def contract_languages_include(terms: JobOrderTerms, params: Mapping[str, Any]) -> bool:
     """The contract is written in every one of `languages`."""
-    return set(params["languages"]) <= set(terms.contract_languages)
+    written = terms.contract_languages
+    return all(language in written for language in params["languages"])
 
 
 @predicate()

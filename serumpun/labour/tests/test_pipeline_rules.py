@@ -56,7 +56,11 @@ def test_a_case_may_end_as_withdrawn_from_any_stage_before_departure(from_stage)
         ("training", "orientation", "not_allowed"),
         ("orientation", "working", "not_allowed"),  # must depart first
         ("selected", "returned", "not_allowed"),  # only a worker abroad returns
-        ("departed", "withdrawn", "not_allowed"),  # withdrawal ends a case before departure
+        (
+            "departed",
+            "withdrawn",
+            "not_allowed",
+        ),  # withdrawal ends a case before departure
         ("withdrawn", "matched", "finished"),
         ("matched", "matched", "same_stage"),
         ("completed", "working", "finished"),

@@ -4,7 +4,7 @@ owner; editing the state in the admin would skip both."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib import admin
 
@@ -16,6 +16,30 @@ from serumpun.exporters.models import (
     Product,
     ProductPhoto,
 )
+
+
+class KeepsCatalogueCurrent:
+    """Admin edits bypass the actions: refresh the search text and the catalogue's facet
+    tokens of what the edit touched, after related rows (certificate products) are saved."""
+
+    def save_related(
+        self, request: Any, form: Any, formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        from serumpun.exporters.actions import product_search_text
+        from serumpun.exporters.search import refresh_catalogue_tokens
+
+        obj = form.instance
+        if isinstance(obj, Product):
+            Product.objects.filter(pk=obj.pk).update(
+                search_text=product_search_text(obj)
+            )
+            refresh_catalogue_tokens([obj.pk])
+        elif isinstance(obj, Certificate):
+            refresh_catalogue_tokens(msme_ids=[obj.msme_id])
+        elif isinstance(obj, MSME):
+            refresh_catalogue_tokens(msme_ids=[obj.pk])
+
 
 VERIFICATION_FIELDS = (
     "verification",
@@ -32,7 +56,7 @@ class ExportRecordInline(admin.TabularInline[ExportRecord, MSME]):
 
 
 @admin.register(MSME)
-class MSMEAdmin(admin.ModelAdmin[MSME]):
+class MSMEAdmin(KeepsCatalogueCurrent, admin.ModelAdmin[MSME]):
     list_display = (
         "name",
         "brand_name",
@@ -66,7 +90,7 @@ class ProductPhotoInline(admin.TabularInline[ProductPhoto, Product]):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin[Product]):
+class ProductAdmin(KeepsCatalogueCurrent, admin.ModelAdmin[Product]):
     list_display = (
         "name_id",
         "msme",
@@ -84,7 +108,7 @@ class ProductAdmin(admin.ModelAdmin[Product]):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin[Certificate]):
+class CertificateAdmin(KeepsCatalogueCurrent, admin.ModelAdmin[Certificate]):
     list_display = ("kind", "number", "msme", "issuer", "valid_until", "verification")
     list_filter = ("kind", "verification", "is_demo")
     search_fields = ("number", "issuer", "msme__name", "msme__nib")

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import BaseModel
 
 from serumpun.accounts.roles import require_permission
 from serumpun.core.pagination import LimitOffset
@@ -84,7 +85,7 @@ class CatalogFilters(Schema):
     )
 
 
-class SupplierOut(Schema):
+class CatalogSupplierOut(BaseModel):
     """The MSME behind a catalogue product (always verified)."""
 
     id: int
@@ -94,7 +95,7 @@ class SupplierOut(Schema):
     verified: bool = True
 
 
-class CertificateOut(Schema):
+class CatalogCertificateOut(BaseModel):
     """A certificate valid today that covers the product."""
 
     kind: CertificateKind
@@ -102,8 +103,13 @@ class CertificateOut(Schema):
     status: str = Field(description="valid | expiring (renew within the window)")
 
 
-class CatalogProductOut(Schema):
-    """A product of a verified supplier, named in the requester's language."""
+class CatalogProductOut(BaseModel):
+    """A product of a verified supplier, named in the requester's language.
+
+    The output models are plain pydantic models validated from the dicts catalogue_items
+    builds: a ninja Schema wraps every nested value in its ORM attribute getter, which made
+    validating a page of 20 items eight times slower.
+    """
 
     id: int
     name: str = Field(
@@ -116,11 +122,11 @@ class CatalogProductOut(Schema):
     name_en: str
     name_ms: str
     hs_code: str
-    msme: SupplierOut
+    msme: CatalogSupplierOut
     monthly_capacity_kg: float
     fob_price_usd_per_kg: float | None
     moq_kg: float | None
-    certificates: list[CertificateOut]
+    certificates: list[CatalogCertificateOut]
     halal_claim: bool
 
 

@@ -388,7 +388,7 @@ class MatchesOut(Schema):
 # --- Seekers ----------------------------------------------------------------------------------
 
 
-class CertificateIn(Schema):
+class SeekerCertificateIn(Schema):
     """A competence certificate (BNSP scheme code or other)."""
 
     scheme: str = Field(..., min_length=1, max_length=60)
@@ -423,14 +423,14 @@ class SeekerIn(Schema):
     address: str = Field("", max_length=300)
     education: Literal["sd", "smp", "sma", "smk", "d3", "s1", "s2"]
     skills: list[SkillCode] = Field(default_factory=list, max_length=MAX_LIST)
-    certificates: list[CertificateIn] = Field(default_factory=list, max_length=20)
+    certificates: list[SeekerCertificateIn] = Field(default_factory=list, max_length=20)
     languages: list[LanguageIn] = Field(default_factory=list, max_length=10)
     experience: list[ExperienceIn] = Field(default_factory=list, max_length=20)
     preferred_sectors: list[Sector] = Field(default_factory=list, max_length=7)
     consent: bool
 
 
-class CertificateOut(Schema):
+class SeekerCertificateOut(Schema):
     """A certificate on a profile."""
 
     scheme: str
@@ -467,7 +467,7 @@ class SeekerOut(Schema):
     preferred_sectors: list[str]
     languages: list[dict[str, Any]]
     skills: list[str]
-    certificates: list[CertificateOut]
+    certificates: list[SeekerCertificateOut]
     experience: list[ExperienceOut]
     documents: list[DocumentOut]
     stage: str

@@ -158,6 +158,11 @@ class ProductFactory(DjangoModelFactory[Product]):
             Product.objects.filter(pk=product.pk).update(
                 search_text=product.search_text
             )
+        # Factories bypass the actions, which keep the catalogue's facet tokens current.
+        from serumpun.exporters.search import refresh_catalogue_tokens
+
+        refresh_catalogue_tokens([product.pk])
+        product.refresh_from_db(fields=["catalogue_tokens"])
         return product
 
 
@@ -182,8 +187,13 @@ class CertificateFactory(DjangoModelFactory[Certificate]):
 
     @post_generation  # type: ignore[misc]
     def products(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if create and extracted:
+        if not create:
+            return
+        if extracted:
             self.products.set(extracted)
+        from serumpun.exporters.search import refresh_catalogue_tokens
+
+        refresh_catalogue_tokens(msme_ids=[self.msme_id])
 
 
 class ExportRecordFactory(DjangoModelFactory[ExportRecord]):

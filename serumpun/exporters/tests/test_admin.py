@@ -35,3 +35,35 @@ def test_the_msme_page_shows_verification_without_an_input(admin_client):
     text = page.content.decode()
     assert msme.nib in text
     assert 'name="verification"' not in text
+
+
+def test_admin_edits_keep_the_catalogue_tokens_current(rf, admin_user):
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from django.contrib import admin as django_admin
+    from django.utils import timezone
+
+    from serumpun.exporters.admin import CertificateAdmin
+    from serumpun.exporters.models import Certificate, Product
+    from serumpun.exporters.tests.factories import (
+        CertificateFactory,
+        MSMEFactory,
+        ProductFactory,
+    )
+
+    msme = MSMEFactory(verified=True)
+    product = ProductFactory(msme=msme)
+    certificate = CertificateFactory(msme=msme, kind="halal", products=[product])
+    product.refresh_from_db()
+    assert "zzcerthalal" in product.catalogue_tokens.split()
+
+    # An admin shortens the certificate so it has lapsed: the product loses the token.
+    Certificate.objects.filter(pk=certificate.pk).update(
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    certificate.refresh_from_db()
+    model_admin = CertificateAdmin(Certificate, django_admin.site)
+    form = SimpleNamespace(instance=certificate, save_m2m=lambda: None)
+    model_admin.save_related(rf.post("/"), form, [], change=True)
+    assert "zzcerthalal" not in Product.objects.get(pk=product.pk).catalogue_tokens

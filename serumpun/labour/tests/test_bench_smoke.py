@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 SCRIPT = Path(__file__).resolve().parents[3] / "bench" / "bench_labour.py"
 
 
-def test_bench_labour_quick_run_prints_ratios_and_an_optimal_allocation(
+def test_bench_labour_quick_run_prints_all_three_figures_and_a_summary(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     spec = importlib.util.spec_from_file_location("bench_labour", SCRIPT)
@@ -29,3 +30,10 @@ def test_bench_labour_quick_run_prints_ratios_and_an_optimal_allocation(
     assert "allocation time ratio:" in output
     assert "status: optimal" in output
     assert "→ equal" in output
+    assert "compliance ratio:" in output
+    assert "verdicts (fail" in output  # the orders include failing ones
+    summary = output.split("summary (load average", 1)[1]
+    assert re.search(r"\(a\) ranking ratio [0-9.]+×", summary)
+    assert "status optimal, equals the LP optimum" in summary
+    assert re.search(r"total score [+-][0-9.]+% vs greedy", summary)
+    assert re.search(r"\(c\) compliance ratio [0-9.]+× loading", summary)

@@ -550,3 +550,105 @@ def test_large_random_matrix_ranks_like_a_full_sort() -> None:
     assert sorted(matrix.nonzero()[0].tolist()) == sorted(
         int(c.seeker_id) // 3 for c in ranked
     )
+
+
+def dense_evaluation(
+    reqs: list[JobRequirements], seekers: SeekerMatrix
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair's score and eligibility, the way ranking computes them."""
+    from serumpun.labour.rules.matching.vectorised import _compile, _evaluate
+
+    batch = _compile(
+        reqs, VOCAB, WEIGHTS, seeker_distance_known=seekers.distance_km is not None
+    )
+    return _evaluate(batch, seekers, WEIGHTS)
+
+
+def assert_matrix_holds_the_eligible_pairs(
+    matrix: Any, score: np.ndarray, eligible: np.ndarray
+) -> None:
+    coo = matrix.tocoo()
+    assert set(zip(coo.row.tolist(), coo.col.tolist(), strict=True)) == set(
+        zip(*np.nonzero(eligible), strict=True)
+    )
+    np.testing.assert_allclose(coo.data, score[coo.row, coo.col], rtol=0, atol=1e-6)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(seeker_rows, min_size=1, max_size=10),
+    reqs=st.lists(requirements, min_size=1, max_size=6),
+)
+def test_gated_score_matrix_equals_the_dense_evaluation(
+    rows: list[dict[str, Any]], reqs: list[JobRequirements]
+) -> None:
+    """Scoring only the pairs that pass the gates loses and changes nothing."""
+    seekers = build([{**row, "id": i + 1} for i, row in enumerate(rows)])
+    score, eligible = dense_evaluation(reqs, seekers)
+    matrix = score_matrix(reqs, seekers, VOCAB, WEIGHTS, top_n=None)
+    assert_matrix_holds_the_eligible_pairs(matrix, score, eligible)
+
+
+def test_gated_score_matrix_keeps_the_same_best_pairs_as_the_dense_scores() -> None:
+    rng = np.random.default_rng(11)
+    n = 3_000
+
+    def sparse(cols: int, per_row: int, values: list[float]) -> Any:
+        matrix = sp.random(
+            n, cols, density=per_row / cols, format="csr", dtype=np.float32, rng=rng
+        )
+        matrix.data = rng.choice(values, matrix.nnz).astype(np.float32)
+        return matrix
+
+    seekers = SeekerMatrix(
+        ids=np.arange(1, n + 1, dtype=np.int64),
+        age=rng.integers(16, 52, n).astype(np.int16),
+        female=rng.random(n) < 0.5,
+        regency=rng.integers(-1, 3, n).astype(np.int16),
+        placed=rng.random(n) < 0.05,
+        doc_stage=rng.integers(0, 4, n).astype(np.int8),
+        sector_mask=rng.integers(0, 8, n).astype(np.int16),
+        cert_level=rng.integers(0, 5, n).astype(np.int8),
+        certs=sparse(2, 1, [1.0]),
+        skills=sparse(4, 2, [0.5, 1.0]),
+        experience=sparse(4, 1, [1.0, 2.0, 6.0]),
+        languages=rng.integers(0, 4, (n, 3)).astype(np.int8),
+        distance_km=np.where(rng.random(n) < 0.2, np.nan, rng.random(n) * 900).astype(
+            np.float32
+        ),
+    )
+    reqs = [
+        replace(
+            REQ,
+            job_order_id=j,
+            sector=VOCAB.sectors[j % 3],
+            gender=("any", "female", "male")[j % 3],
+            age_max=(35, 40, 45, 50)[j % 4],
+            required_certs=() if j % 2 else ("BNSP-FOOD",),
+            min_doc_stage=j % 3,
+            min_cert_level=j % 2,
+            min_experience_years=float(j % 3 == 0),
+            language_needs={"ms": 1 + j % 2} if j % 4 else {},
+            # Some orders know the distance per regency, the others use the seeker's.
+            regency_distance_km=np.array([5.0, 120.0, np.nan], dtype=np.float32)
+            if j % 5 == 0
+            else None,
+        )
+        for j in range(40)
+    ]
+    score, eligible = dense_evaluation(reqs, seekers)
+    full = score_matrix(reqs, seekers, VOCAB, WEIGHTS, top_n=None)
+    assert_matrix_holds_the_eligible_pairs(full, score, eligible)
+    assert full.nnz > 1_000  # the instance exercises the gates without emptying them
+
+    top = score_matrix(reqs, seekers, VOCAB, WEIGHTS, top_n=25, seeker_top=3)
+    assert top.getnnz(axis=0).max() <= 25
+    assert top.getnnz(axis=1).max() <= 3
+    for j in range(len(reqs)):
+        kept = top[:, j].tocoo()
+        passing = np.flatnonzero(eligible[:, j])
+        # Every kept seeker is eligible and scores at least the 25th best eligible one.
+        assert set(kept.row.tolist()) <= set(passing.tolist())
+        if len(passing) > 25 and kept.nnz:
+            cut = np.sort(score[passing, j])[-25]
+            assert kept.data.min() >= cut - 1e-6

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.test.utils import override_settings
 from django.utils.module_loading import autodiscover_modules
 
 from serumpun.core.demo import DEMO_PASSWORD, SCALES, SeedContext, run_seeders
@@ -57,7 +58,12 @@ class Command(BaseCommand):
         # Each app's demo.py registers its seeders on import (core's first).
         autodiscover_modules("demo")
         ctx = SeedContext(scale=scale, seed=options["seed"], out=self.stdout.write)
-        run_seeders(ctx)
+        # Seeders go through the real actions, which notify people by e-mail: keep those
+        # invented messages in memory instead of printing dozens of them to the console.
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+        ):
+            run_seeders(ctx)
         self.print_logins(ctx)
 
     def print_logins(self, ctx: SeedContext) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from serumpun.core.models import HSCode
@@ -23,6 +23,7 @@ from serumpun.exporters.models import (
     SizeClass,
     Verification,
 )
+from serumpun.exporters.search import search_msmes
 
 #: the longest free-text query the registry accepts (longer input is refused, not truncated)
 MAX_QUERY_LENGTH = 100
@@ -141,24 +142,11 @@ class RegistryFilterForm(forms.Form):
                 msme=OuterRef("pk"), hs_code__code__startswith=data["hs_chapter"]
             )
             queryset = queryset.filter(Exists(in_chapter))
-        for word in data.get("q", "").split():
-            queryset = queryset.filter(_matches(word))
-        return queryset
+        return search_msmes(queryset, data.get("q", ""))
 
     def active_filters(self) -> list[str]:
         """Names of the filters in use (for the audit row of an export; never their values)."""
         return sorted(name for name, value in self.cleaned_data.items() if value)
-
-
-def _matches(word: str) -> Q:
-    match = (
-        Q(name__icontains=word)
-        | Q(brand_name__icontains=word)
-        | Q(owner_name__icontains=word)
-    )
-    if word.isdigit():
-        match |= Q(nib__startswith=word)
-    return match
 
 
 class VerificationDecisionForm(forms.Form):

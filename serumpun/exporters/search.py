@@ -53,7 +53,7 @@ from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.utils import timezone, translation
 
-from serumpun.exporters.models import Certificate, Product, Verification
+from serumpun.exporters.models import MSME, Certificate, Product, Verification
 from serumpun.exporters.rules.catalogue_tokens import (
     LISTED,
     CertificateFacts,
@@ -73,6 +73,7 @@ MAX_QUERY_WORDS = 8
 MIN_PREFIX_LENGTH = 2
 
 FTS_TABLE = "exporters_product_fts"
+MSME_FTS_TABLE = "exporters_msme_fts"
 
 # HS codes are written "0901.11" or "0901 11"; joined they are the one token search_text holds.
 _DOTTED_CODE = re.compile(r"(?<=\d)[.\s](?=\d)")
@@ -194,6 +195,55 @@ def search_products(
     if not words:
         return qs
     return _matching(qs, words, (), _vendor(using))
+
+
+class _MsmeTsMatch(Func):
+    """The PostgreSQL match over the registry text migration 0004 indexes."""
+
+    output_field = BooleanField()
+    template = "to_tsvector('simple', %(expressions)s) @@ to_tsquery('simple', %%s)"
+
+    def __init__(self, tsquery: str) -> None:
+        self.tsquery = tsquery
+        super().__init__(
+            F("name"),
+            Value(" "),
+            F("brand_name"),
+            Value(" "),
+            F("owner_name"),
+            Value(" "),
+            F("nib"),
+        )
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, list[Any]]:
+        sql, params = super().as_sql(
+            compiler, connection, arg_joiner=" || ", **extra_context
+        )
+        return sql, [*params, self.tsquery]
+
+
+def search_msmes(qs: QuerySet[MSME], q: str, *, using: Any = None) -> QuerySet[MSME]:
+    """Restrict an MSME queryset to rows whose name, brand, owner or NIB hold every word of
+    `q` (the last word as a prefix); no words: unchanged. Uses migration 0004's index."""
+    words = query_words(q)
+    if not words:
+        return qs
+    if _vendor(using) == "postgresql":
+        return qs.filter(_MsmeTsMatch(pg_tsquery(words)))
+    return qs.filter(
+        pk__in=RawSQL(  # noqa: S611 (the match expression is a parameter)
+            f"SELECT rowid FROM {MSME_FTS_TABLE} WHERE {MSME_FTS_TABLE} MATCH %s",  # noqa: S608
+            [fts5_match(words)],
+        )
+    )
 
 
 # --- The catalogue ---------------------------------------------------------------------------
@@ -542,21 +592,34 @@ def request_language(request: HttpRequest) -> str:
 
 # --- Keeping the SQLite index in step ------------------------------------------------------
 
-_SQLITE_TRIGGERS = (
-    "exporters_product_fts_ai",
-    "exporters_product_fts_ad",
-    "exporters_product_fts_au",
+#: each SQLite full-text table, its triggers and the migration whose SQL creates them
+_SQLITE_INDEXES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    (
+        FTS_TABLE,
+        (
+            "exporters_product_fts_ai",
+            "exporters_product_fts_ad",
+            "exporters_product_fts_au",
+        ),
+        "serumpun.exporters.migrations.0003_catalogue_tokens",
+    ),
+    (
+        MSME_FTS_TABLE,
+        ("exporters_msme_fts_ai", "exporters_msme_fts_ad", "exporters_msme_fts_au"),
+        "serumpun.exporters.migrations.0004_registry_search",
+    ),
 )
-_INDEX_MIGRATION = "serumpun.exporters.migrations.0003_catalogue_tokens"
 
 
 def ensure_search_index(*, using: Any = None, **_signal: Any) -> bool:
-    """Re-create the SQLite triggers and rebuild the index if a migration dropped them.
+    """Re-create the SQLite triggers and rebuild an index if a migration dropped them.
 
-    SQLite migrations that alter exporters_product copy it into a new table and drop the
-    old one, and its triggers go with it. Connected to post_migrate (apps.py); returns
-    whether anything had to be repaired.
+    SQLite migrations that alter exporters_product or exporters_msme copy the table into a
+    new one and drop the old one, and its triggers go with it. Connected to post_migrate
+    (apps.py); returns whether anything had to be repaired.
     """
+    from importlib import import_module
+
     from django.db import connections
 
     conn = connections[using] if isinstance(using, str) else using or default_connection
@@ -565,21 +628,24 @@ def ensure_search_index(*, using: Any = None, **_signal: Any) -> bool:
     with conn.cursor() as cursor:
         cursor.execute(
             "SELECT name, sql FROM sqlite_master WHERE type IN ('table', 'trigger') "
-            "AND name LIKE 'exporters_product_fts%'"
+            "AND name LIKE 'exporters_%_fts%'"
         )
         present = dict(cursor.fetchall())
-    if "content=''" not in (present.get(FTS_TABLE) or ""):  # 0003 not applied (yet)
-        return False
-    if all(name in present for name in _SQLITE_TRIGGERS):
-        return False
-    from importlib import import_module
-
-    migration = import_module(_INDEX_MIGRATION)
-    with conn.cursor() as cursor:
-        for statement in migration.SQLITE_FORWARD[1:4]:
-            cursor.execute(statement)
-        cursor.execute(
-            f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')"  # noqa: S608
-        )
-        cursor.execute(migration.SQLITE_FORWARD[4])
-    return True
+    repaired = False
+    for table, triggers, migration_path in _SQLITE_INDEXES:
+        if "content=''" not in (
+            present.get(table) or ""
+        ):  # migration not applied (yet)
+            continue
+        if all(name in present for name in triggers):
+            continue
+        migration = import_module(migration_path)
+        with conn.cursor() as cursor:
+            for statement in migration.SQLITE_FORWARD[1:4]:
+                cursor.execute(statement)
+            cursor.execute(
+                f"INSERT INTO {table}({table}) VALUES ('delete-all')"  # noqa: S608
+            )
+            cursor.execute(migration.SQLITE_FORWARD[4])
+        repaired = True
+    return repaired

@@ -215,6 +215,7 @@ from serumpun.core.api import router as reference_router  # noqa: E402
 from serumpun.exporters.api import router as exporters_router  # noqa: E402
 from serumpun.exporters.api_catalog import router as catalog_router  # noqa: E402
 from serumpun.labour.api import router as labour_router  # noqa: E402
+from serumpun.labour.api_flow import router as labour_flow_router  # noqa: E402
 
 api.add_router("/auth", auth_router)
 api.add_router("/reference", reference_router)
@@ -222,3 +223,4 @@ api.add_router("/reference", reference_router)
 api.add_router("", exporters_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/labour", labour_router)
+api.add_router("/labour", labour_flow_router)

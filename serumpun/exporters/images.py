@@ -5,6 +5,7 @@ photo must open and verify with Pillow as JPEG, PNG or WebP; a document must sta
 magic bytes of a PDF, JPEG or PNG. Photos are re-encoded (which drops EXIF, GPS position
 included) and get a thumbnail of at most 320 px. Everything is capped at
 settings.SERUMPUN_MAX_UPLOAD_BYTES (5 MB by default): above it `UploadTooLarge` (HTTP 413).
+The size cap and the document check are shared with other apps in `serumpun.core.uploads`.
 Pillow's decompression-bomb guard is made strict: a picture over MAX_PIXELS is refused.
 """
 
@@ -13,14 +14,31 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+from serumpun.core import uploads
+from serumpun.core.uploads import (
+    DEFAULT_MAX_UPLOAD_BYTES,
+    CheckedDocument,
+    UploadTooLarge,
+    max_upload_bytes,
+    read_capped,
+)
+
+__all__ = [
+    "DEFAULT_MAX_UPLOAD_BYTES",
+    "CheckedDocument",
+    "ProcessedPhoto",
+    "UploadTooLarge",
+    "check_document",
+    "max_upload_bytes",
+    "process_photo",
+]
+
 THUMBNAIL_PX = 320
 JPEG_QUALITY = 85
 #: 40 megapixels: well above any phone camera, well below what exhausts a small server
@@ -31,20 +49,6 @@ PHOTO_FORMATS = {
     "PNG": ("image/png", ".png"),
     "WEBP": ("image/webp", ".webp"),
 }
-DOCUMENT_MAGIC = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-)
-
-
-class UploadTooLarge(Exception):  # noqa: N818 (the name the contract fixes)
-    """An upload above the size cap (HTTP 413)."""
-
-    def __init__(self, size: int, limit: int) -> None:
-        super().__init__(f"upload of {size} bytes exceeds {limit}")
-        self.size = size
-        self.limit = limit
 
 
 @dataclass(frozen=True)
@@ -57,35 +61,6 @@ class ProcessedPhoto:
     extension: str
     width: int
     height: int
-
-
-@dataclass(frozen=True)
-class CheckedDocument:
-    """A certificate document whose type was recognised from its first bytes."""
-
-    content: bytes
-    content_type: str
-    extension: str
-
-
-def max_upload_bytes() -> int:
-    """The size cap for every upload (settings.SERUMPUN_MAX_UPLOAD_BYTES)."""
-    return int(getattr(settings, "SERUMPUN_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
-
-
-def _read_capped(upload: Any) -> bytes:
-    """The upload's bytes, refusing more than the cap without reading it all into memory."""
-    limit = max_upload_bytes()
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise UploadTooLarge(size, limit)
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    handle: IO[bytes] = upload
-    data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise UploadTooLarge(len(data), limit)
-    return data
 
 
 def _refuse(field: str, message: str) -> ValidationError:
@@ -132,7 +107,7 @@ def _encode(image: Image.Image, format_name: str) -> bytes:
 
 def process_photo(upload: Any) -> ProcessedPhoto:
     """Check a photo upload and return it re-encoded (no EXIF) with a ≤320 px thumbnail."""
-    data = _read_capped(upload)
+    data = read_capped(upload)
     image = _open_verified(data)
     format_name = str(image.format)
     content_type, extension = PHOTO_FORMATS[format_name]
@@ -156,10 +131,8 @@ def process_photo(upload: Any) -> ProcessedPhoto:
 
 def check_document(upload: Any) -> CheckedDocument:
     """Check a certificate scan: PDF, JPEG or PNG by its magic bytes, under the size cap."""
-    data = _read_capped(upload)
-    for magic, content_type, extension in DOCUMENT_MAGIC:
-        if data.startswith(magic):
-            return CheckedDocument(
-                content=data, content_type=content_type, extension=extension
-            )
-    raise _refuse("document", _("Upload the certificate as a PDF, JPEG or PNG file."))
+    return uploads.check_document(
+        upload,
+        field="document",
+        message=_("Upload the certificate as a PDF, JPEG or PNG file."),
+    )

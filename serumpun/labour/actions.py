@@ -608,6 +608,24 @@ def unmask_nik(*, by: User, seeker: Seeker, purpose: str = "") -> str:
     return str(seeker.nik)
 
 
+#: the seeker fields every staff reader of a profile is shown (audit rows list these names)
+SEEKER_PROFILE_FIELDS = (
+    "full_name",
+    "nik_masked",
+    "birth_date",
+    "gender",
+    "regency",
+    "education",
+    "preferred_sectors",
+    "languages",
+    "skills",
+    "certificates",
+    "experience",
+    "documents",
+    "stage",
+)
+
+
 def record_seeker_read(*, by: User, seeker: Seeker, fields: Iterable[str]) -> None:
     """Audit an officer's or attaché's read of a seeker profile (SEC-05); a seeker's own
     reads are not personal-data disclosures."""
@@ -619,6 +637,32 @@ def record_seeker_read(*, by: User, seeker: Seeker, fields: Iterable[str]) -> No
 
 
 # --- Allocation -------------------------------------------------------------------------------
+
+
+def _without_pairs(
+    scores: Any, seeker_ids: Any, order_ids: Any, pairs: list[tuple[int, int]]
+) -> Any:
+    """`scores` (seekers × orders, sparse) without the given (seeker id, order id) pairs."""
+    import numpy as np
+
+    if not pairs:
+        return scores
+    seeker_index = {int(sid): i for i, sid in enumerate(seeker_ids.tolist())}
+    order_index = {int(oid): j for j, oid in enumerate(order_ids.tolist())}
+    n_orders = scores.shape[1]
+    banned = np.array(
+        [
+            seeker_index[s] * n_orders + order_index[o]
+            for s, o in pairs
+            if s in seeker_index and o in order_index
+        ],
+        dtype=np.int64,
+    )
+    coo = scores.tocoo()
+    keep = ~np.isin(coo.row.astype(np.int64) * n_orders + coo.col, banned)
+    return type(scores)(
+        (coo.data[keep], (coo.row[keep], coo.col[keep])), shape=scores.shape
+    ).tocsr()
 
 
 def allocate_offers(
@@ -660,12 +704,20 @@ def allocate_offers(
             status=Offer.Status.OFFERED,
         ).update(status=Offer.Status.WITHDRAWN, updated_at=timezone.now())
         offers: list[Offer] = []
-        if inputs.scores.nnz:
+        # A seeker who declined (or already accepted) an order is not offered it again.
+        answered = Offer.objects.filter(
+            job_order_id__in=inputs.job_order_ids.tolist(),
+            status__in=[Offer.Status.DECLINED, Offer.Status.ACCEPTED],
+        ).values_list("seeker_id", "job_order_id")
+        scores = _without_pairs(
+            inputs.scores, inputs.seeker_ids, inputs.job_order_ids, list(answered)
+        )
+        if scores.nnz:
             result = allocate(
-                inputs.scores, inputs.quotas, k=k, m=m, scale=defaults.score_scale
+                scores, inputs.quotas, k=k, m=m, scale=defaults.score_scale
             )
             rows, cols = result.offers[:, 0], result.offers[:, 1]
-            values = np.asarray(inputs.scores.tocsr()[rows, cols]).ravel()
+            values = np.asarray(scores.tocsr()[rows, cols]).ravel()
             offers = Offer.objects.bulk_create(
                 Offer(
                     seeker_id=int(seeker_id),

@@ -476,22 +476,7 @@ class SeekerOut(Schema):
     created_at: datetime
 
 
-#: seeker fields every reader of a profile sees (the audit row lists what was shown)
-PROFILE_FIELDS = (
-    "full_name",
-    "nik_masked",
-    "birth_date",
-    "gender",
-    "regency",
-    "education",
-    "preferred_sectors",
-    "languages",
-    "skills",
-    "certificates",
-    "experience",
-    "documents",
-    "stage",
-)
+PROFILE_FIELDS = actions.SEEKER_PROFILE_FIELDS
 
 
 def _sees_contact(user: Any, seeker: Seeker) -> bool:

@@ -29,6 +29,8 @@ class LabourConfig(AppConfig):
             (_("Register a job seeker"), "labour:seeker_register", {Role.OFFICER}),
             (_("My profile"), "labour:seeker_me", {Role.SEEKER}),
             (_("My matches"), "labour:seeker_matches", {Role.SEEKER}),
+            (_("My offers"), "labour:offer_list", {Role.SEEKER}),
+            (_("Allocation"), "labour:allocation", {Role.LABOUR_ATTACHE}),
             (
                 _("Placements"),
                 "labour:placement_board",

@@ -883,13 +883,19 @@ class Offer(models.Model):
 
 
 class PlacementQuerySet(VisibleQuerySet):
-    """Placements: like offers."""
+    """Placements: the order's submitting organisation and its named employer and agency,
+    the seeker, and the staff who see all labour records."""
 
     owner_field = "job_order__organisation"
     owner_user_field = "seeker__user"
 
     def role_grants(self, user: Any) -> Q | None:
-        return Q(pk__isnull=False) if _sees_all_labour(user) else None
+        if _sees_all_labour(user):
+            return Q(pk__isnull=False)
+        ids = user.organisation_ids
+        return Q(job_order__employer_profile__organisation__in=ids) | Q(
+            job_order__agency_profile__organisation__in=ids
+        )
 
 
 class Placement(models.Model):

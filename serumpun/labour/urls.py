@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from serumpun.labour import urls_pipeline, views_joborders, views_seekers
+from serumpun.labour import (
+    urls_flow,
+    urls_manage,
+    urls_pipeline,
+    views_joborders,
+    views_seekers,
+)
 
 app_name = "labour"
 urlpatterns = [
@@ -45,4 +51,6 @@ urlpatterns = [
         name="seeker_unmask",
     ),
     *urls_pipeline.urlpatterns,
+    *urls_flow.urlpatterns,
+    *urls_manage.urlpatterns,
 ]

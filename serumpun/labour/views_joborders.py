@@ -25,7 +25,7 @@ from serumpun.accounts.roles import OrganisationKind, Role, has_permission
 from serumpun.accounts.roles import require_permission as require
 from serumpun.core.access import get_visible_or_404
 from serumpun.core.errors import ConflictError
-from serumpun.labour import actions, queries
+from serumpun.labour import actions, queries, views_flow
 from serumpun.labour.forms import (
     CostFormSet,
     EndorseForm,
@@ -278,5 +278,9 @@ def job_order_candidates(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_see_candidates(request.user):
         raise PermissionDenied(_("Your role may not see candidates."))
     candidates = queries.candidates_for(job_order, limit=CANDIDATE_LIMIT)
-    context = {"job_order": job_order, "candidates": candidates}
+    context = {
+        "job_order": job_order,
+        "candidates": candidates,
+        **views_flow.candidate_flow_context(request.user, job_order),
+    }
     return render(request, "labour/job_order_candidates.html", context)

@@ -47,22 +47,7 @@ from serumpun.labour.views import is_partial, page_of, query_without, render_lis
 
 DETAIL_TEMPLATE = "labour/seeker_detail.html"
 MATCH_LIMIT = 50
-#: what a staff reader of a profile page is shown (the audit row lists these names)
-PROFILE_FIELDS = (
-    "full_name",
-    "nik_masked",
-    "birth_date",
-    "gender",
-    "regency",
-    "education",
-    "preferred_sectors",
-    "languages",
-    "skills",
-    "certificates",
-    "experience",
-    "documents",
-    "stage",
-)
+PROFILE_FIELDS = actions.SEEKER_PROFILE_FIELDS
 CONTACT_FIELDS = ("phone", "address")
 SECTORS = dict(Sector.choices)
 

@@ -1,7 +1,9 @@
 """Labour journey on a phone: a Pahang plantation employer submits a job order, it passes
 the compliance check, the labour attaché endorses it, a Lampung seeker sees it among her
-matches, and the attaché reads the candidate list. Screenshots go to var/e2e-artefacts/
-(and the candidate list at 390 px also to /tmp for the lead)."""
+matches, the attaché runs the allocation and reads its fairness report, the seeker accepts
+her offer, and the attaché starts her placement from the candidate list and moves it on to
+the interview. Screenshots go to var/e2e-artefacts/ (and the candidate list and the
+placement at 390 px also to /tmp for the lead)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from playwright.sync_api import expect
 
 from serumpun.accounts.roles import Role
 from serumpun.accounts.tests.factories import TEST_PASSWORD, make_user
-from serumpun.labour.models import JobOrder, SeekerSkill, Skill
+from serumpun.labour.models import JobOrder, Offer, Placement, SeekerSkill, Skill
 from serumpun.labour.tests.factories import (
     AgencyProfileFactory,
     EmployerProfileFactory,
@@ -27,6 +29,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Pemanen tandan buah segar sawit"
 SCREENSHOT = "/tmp/labour-candidates-390.png"  # noqa: S108 (a hand-over file for the lead)
+PLACEMENT_SCREENSHOT = "/tmp/labour-placement-390.png"  # noqa: S108 (likewise)
 
 
 @pytest.fixture(autouse=True)
@@ -139,6 +142,10 @@ def test_a_plantation_order_is_checked_endorsed_matched_and_staffed(
     expect(match).to_contain_text(TITLE)
     shot("labour-seeker-matches-phone")
 
+    run_the_allocation(page, live_server, shot, people, order)
+    offer = Offer.objects.get(seeker=people["seeker"], job_order=order)
+    accept_the_offer(page, live_server, shot, people, offer)
+
     # The attaché reads the candidate list: the seeker is there, masked.
     sign_out(page)
     sign_in(page, live_server, people["attache"])
@@ -149,3 +156,57 @@ def test_a_plantation_order_is_checked_endorsed_matched_and_staffed(
     assert people["seeker"].nik not in page.content()
     shot("labour-candidates-phone")
     page.screenshot(path=SCREENSHOT, full_page=True)
+
+    start_and_interview(page, live_server, shot, people, order)
+
+
+def run_the_allocation(page, live_server, shot, people, order) -> None:
+    """The attaché runs the allocation and reads the fairness report."""
+    base = live_server.url
+    sign_out(page)
+    sign_in(page, live_server, people["attache"])
+    page.goto(f"{base}/labour/allocation/")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Run the allocation?"
+    page.locator("main form[action$='/allocation/'] button[type=submit]").click()
+    page.wait_for_url(f"{base}/labour/allocation/")
+    expect(page.locator("#fairness")).to_be_visible()
+    expect(page.locator("#fairness tr[data-group='female']")).to_be_visible()
+    offers = page.locator(f"[data-job-order='{order.pk}'] [data-offers]")
+    expect(offers).to_have_text("1")
+    shot("labour-allocation-fairness-phone")
+
+
+def accept_the_offer(page, live_server, shot, people, offer) -> None:
+    """The seeker accepts her offer on her matches page."""
+    sign_out(page)
+    sign_in(page, live_server, people["seeker"].user)
+    page.goto(f"{live_server.url}/labour/matches/")
+    card = page.locator(f"[data-offer='{offer.pk}']")
+    expect(card).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())  # "Accept this offer?"
+    card.locator("form:has(input[value=accept]) button").click()
+    expect(page.locator(f"[data-offer='{offer.pk}']")).to_have_attribute(
+        "data-offer-status", "accepted"
+    )
+    shot("labour-offer-accepted-phone")
+
+
+def start_and_interview(page, live_server, shot, people, order) -> None:
+    """On the candidate list the attaché starts the placement, then moves it on to the
+    interview on the placement page."""
+    candidate = page.locator(f"[data-seeker='{people['seeker'].pk}']")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Start the placement…?"
+    candidate.locator("form.candidate__start button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/labour/placements/\d+/$"))
+    placement = Placement.objects.get(seeker=people["seeker"], job_order=order)
+    assert placement.stage == "matched"
+    page.locator("[name=to_stage]").select_option("interviewed")
+    page.locator("[name=note]").fill("Wawancara daring dengan pemberi kerja.")
+    advance = f"form[action$='/placements/{placement.pk}/advance/']"
+    page.locator(f"{advance} button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/labour/placements/{placement.pk}/")
+    placement.refresh_from_db()
+    assert placement.stage == "interviewed"
+    assert [e.stage for e in placement.events.all()] == ["matched", "interviewed"]
+    shot("labour-placement-interviewed-phone")
+    page.screenshot(path=PLACEMENT_SCREENSHOT, full_page=True)

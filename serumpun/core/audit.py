@@ -50,7 +50,7 @@ def record(
         object_type=object_type,
         object_id=object_id,
         fields=sorted(set(fields)),
-        purpose=purpose,
+        purpose=purpose[: AuditEvent._meta.get_field("purpose").max_length or 200],
         request_id=current_request_id(),
     )
 

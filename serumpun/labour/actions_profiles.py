@@ -37,7 +37,7 @@ DECISION_FROM: dict[str, frozenset[str]] = {
     # rejecting a verified profile revokes it (e.g. the approval was withdrawn)
     Verification.REJECTED: frozenset({Verification.PENDING, Verification.VERIFIED}),
 }
-MAX_REASON = 1000
+MAX_REASON = 200  # the audit row keeps the reason (AuditEvent.purpose holds 200)
 
 Profile = TypeVar("Profile", EmployerProfile, AgencyProfile)
 

@@ -43,6 +43,18 @@ class LabourConfig(AppConfig):
             ),
             (_("Report a problem"), "labour:grievance_new", {Role.SEEKER}),
             (_("My data"), "labour:my_data", {Role.SEEKER}),
+            (
+                _("Employers and agencies"),
+                "labour:profiles",
+                {Role.LABOUR_ATTACHE, Role.OFFICER},
+            ),
+            (_("My organisation"), "labour:my_profile", {Role.EMPLOYER, Role.AGENCY}),
+            (
+                _("Training"),
+                "labour:training_list",
+                {Role.SEEKER, Role.OFFICER, Role.LABOUR_ATTACHE}
+                | {Role.EMPLOYER, Role.AGENCY},
+            ),
         ]
         for label, url_name, roles in entries:
             add_menu_item(
@@ -177,7 +189,13 @@ def case_counts(user: Any) -> list[Any]:
     from django.utils import timezone
 
     from serumpun.core.home import Figure
-    from serumpun.labour.models import Grievance, Placement
+    from serumpun.labour.models import (
+        AgencyProfile,
+        EmployerProfile,
+        Grievance,
+        Placement,
+        Verification,
+    )
     from serumpun.labour.tasks_pipeline import stuck_filter
 
     return [
@@ -189,6 +207,24 @@ def case_counts(user: Any) -> list[Any]:
             _("No placement is stuck."),
             "labour:placement_board",
             _("Open the placement board"),
+        ),
+        Figure(
+            "labour_profiles_pending",
+            _("Employers awaiting verification"),
+            EmployerProfile.objects.filter(verification=Verification.PENDING),
+            PLACEMENTS,
+            _("No employer awaits verification."),
+            "labour:profiles",
+            _("Open employers and agencies"),
+        ),
+        Figure(
+            "agency_profiles_pending",
+            _("Agencies awaiting verification"),
+            AgencyProfile.objects.filter(verification=Verification.PENDING),
+            PLACEMENTS,
+            _("No agency awaits verification."),
+            "labour:profiles",
+            _("Open employers and agencies"),
         ),
         Figure(
             "grievances_unanswered",

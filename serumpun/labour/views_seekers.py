@@ -182,6 +182,8 @@ def _staff_profile(
     actions.record_seeker_read(by=user, seeker=seeker, fields=shown)
     return {
         **_profile_context(seeker, contact=contact),
+        # Officers keep the document checklist (manage/_seeker_documents.html).
+        "can_set_documents": contact,
         "can_unmask": actions.may_unmask_nik(user, seeker),
         "full_nik": full_nik,
     }

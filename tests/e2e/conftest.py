@@ -66,3 +66,9 @@ def shot(page):  # type: ignore[no-untyped-def]
         return path
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def _no_second_factor(settings):  # type: ignore[no-untyped-def]
+    # The demo profile: staff sign in with a password only (2FA is tested in accounts).
+    settings.SERUMPUN_REQUIRE_2FA = False

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from serumpun.accounts.roles import Role
-from serumpun.accounts.tests.factories import TEST_PASSWORD, make_user
+from serumpun.accounts.tests.factories import make_user
 from serumpun.exporters.models import MSME
 from serumpun.exporters.tests.factories import (
     CertificateFactory,
@@ -20,6 +20,7 @@ from serumpun.exporters.tests.factories import (
     hs_code,
     regency,
 )
+from tests.e2e.helpers import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -33,19 +34,6 @@ BAD_ROW = "4;UD Salah Ketik;Budi;91200000A0004;0812 9999 8888;Lampung Barat;1.00
 FIXED_ROW = (
     "4;UD Salah Ketik;Budi;9120000000004;0812 9999 8888;Lampung Barat;1.000.000\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def _no_second_factor(settings):
-    settings.SERUMPUN_REQUIRE_2FA = False
-
-
-def sign_in(page, live_server, user) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def upload(page, live_server, tmp_path, name: str, text: str) -> None:

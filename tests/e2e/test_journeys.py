@@ -8,30 +8,16 @@ from playwright.sync_api import expect
 
 from serumpun.accounts.roles import OrganisationKind, Role
 from serumpun.accounts.tests.factories import (
-    TEST_PASSWORD,
     OrganisationFactory,
     make_user,
 )
+from tests.e2e.helpers import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 TAGLINE_EN = "Lampung–Malaysia corridor platform"
-
-
-@pytest.fixture(autouse=True)
-def _no_second_factor(settings):
-    # The demo profile: staff roles sign in with a password only (2FA is tested in accounts).
-    settings.SERUMPUN_REQUIRE_2FA = False
-
-
-def sign_in(page, live_server, user) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def switch_language(page, code: str) -> None:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from serumpun.accounts.roles import Role
-from serumpun.accounts.tests.factories import TEST_PASSWORD, make_user
+from serumpun.accounts.tests.factories import make_user
 from serumpun.labour.models import JobOrder, Offer, Placement, SeekerSkill, Skill
 from serumpun.labour.tests.factories import (
     AgencyProfileFactory,
@@ -24,25 +24,13 @@ from serumpun.labour.tests.factories import (
     load_skills_and_courses,
     occupation,
 )
+from tests.e2e.helpers import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Pemanen tandan buah segar sawit"
 SCREENSHOT = "/tmp/labour-candidates-390.png"  # noqa: S108 (a hand-over file for the lead)
 PLACEMENT_SCREENSHOT = "/tmp/labour-placement-390.png"  # noqa: S108 (likewise)
-
-
-@pytest.fixture(autouse=True)
-def _no_second_factor(settings):
-    settings.SERUMPUN_REQUIRE_2FA = False
-
-
-def sign_in(page, live_server, user) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def sign_out(page) -> None:

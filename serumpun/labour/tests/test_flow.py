@@ -129,6 +129,7 @@ def test_an_order_not_endorsed_cannot_be_filled(world):
         )
 
 
+@pytest.mark.usefixtures("in_english")
 def test_a_full_order_takes_no_one_but_ended_placements_free_their_place(world):
     order = world["order"]  # two workers needed
     make_placement(job_order=order, stage=Stage.INTERVIEWED)

@@ -173,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3"):
         database.setdefault("TEST", {})["NAME"] = str(workdir / "bench.sqlite3")
+    else:  # never Django's test_<name>, which a running test suite may be using
+        database.setdefault("TEST", {})["NAME"] = f"bench_import_{os.getpid()}"
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
     }

@@ -408,6 +408,10 @@ def bench_compliance(count: int, rounds: int, seed: int) -> int:
     if database["ENGINE"].endswith("sqlite3"):
         COMPLIANCE_DB.parent.mkdir(parents=True, exist_ok=True)
         database.setdefault("TEST", {})["NAME"] = str(COMPLIANCE_DB)
+    else:
+        # Never Django's default test_<name>: a test run (the smoke test under pytest) may be
+        # using that very database, and autoclobber would drop it.
+        database.setdefault("TEST", {})["NAME"] = f"bench_labour_{os.getpid()}"
     started = time.perf_counter()
     old_name = connection.creation.create_test_db(
         verbosity=0, autoclobber=True, serialize=False

@@ -8,21 +8,17 @@ map to HTTP: ValidationError → 422 naming the field, ConflictError → 409, Pe
 """
 
 import datetime as dt
-from collections.abc import Callable, Mapping
 from decimal import Decimal
-from types import MappingProxyType
 from typing import Annotated, Any, Literal, TypeVar
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
-from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
 from serumpun.core.access import get_visible_or_404
-from serumpun.core.errors import ConflictError
+from serumpun.core.api_actions import call_action as _call
 from serumpun.core.pagination import LimitOffset
 from serumpun.exporters import actions, config
 from serumpun.exporters.models import (
@@ -58,34 +54,11 @@ LabelLanguage = Literal["id", "en", "ms"]
 
 #: action field names → the API's names, for the `loc` of 422 answers
 MSME_API_NAMES = {"regency": "regency_code", "regency_id": "regency_code"}
-NO_RENAMES: Mapping[str, str] = MappingProxyType({})
 PRODUCT_API_NAMES = {
     "name_id": "name",
     "description_id": "description",
     "hs_code_id": "hs_code",
 }
-
-
-def _call(
-    action: Callable[..., T], names: Mapping[str, str] = NO_RENAMES, **kwargs: Any
-) -> T:
-    """Run an action, turning its domain errors into the API's 422 and 409 answers."""
-    try:
-        return action(**kwargs)
-    except DjangoValidationError as exc:
-        messages = (
-            exc.message_dict
-            if hasattr(exc, "error_dict")
-            else {"__all__": exc.messages}
-        )
-        raise ValidationError(
-            [
-                {"loc": ["body", names.get(field, field)], "msg": " ".join(msgs)}
-                for field, msgs in messages.items()
-            ]
-        ) from exc
-    except ConflictError as exc:
-        raise HttpError(409, exc.message) from exc
 
 
 # --- Schemas: MSME ------------------------------------------------------------------------------

@@ -7,24 +7,22 @@ never leaves here with a full NIK except through the audited unmask call.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import StringConstraints
 
 from serumpun.accounts.models import User
 from serumpun.accounts.roles import has_permission
 from serumpun.core.access import get_visible_or_404
-from serumpun.core.errors import ConflictError
+from serumpun.core.api_actions import call_action as _call
 from serumpun.core.pagination import LimitOffset
 from serumpun.labour import actions, queries
 from serumpun.labour.models import JobOrder, Seeker
@@ -55,25 +53,6 @@ def _user(request: HttpRequest) -> User:
     """The caller (the bearer-token authentication sets request.user)."""
     user: User = request.user  # type: ignore[assignment]
     return user
-
-
-def _call(function: Callable[..., T], **kwargs: Any) -> T:
-    """Run an action; its validation errors become 422 naming the field, conflicts 409."""
-    try:
-        return function(**kwargs)
-    except DjangoValidationError as exc:
-        errors = (
-            [
-                {"loc": ["body", field], "msg": message}
-                for field, messages in exc.message_dict.items()
-                for message in messages
-            ]
-            if hasattr(exc, "error_dict")
-            else [{"loc": ["body"], "msg": message} for message in exc.messages]
-        )
-        raise ValidationError(errors) from exc
-    except ConflictError as exc:
-        raise HttpError(409, str(exc)) from exc
 
 
 # --- Job orders -------------------------------------------------------------------------------

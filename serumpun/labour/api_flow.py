@@ -8,11 +8,10 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import ValidationError
 
 from serumpun.accounts.models import User
 from serumpun.core.access import get_visible_or_404
-from serumpun.core.errors import ConflictError
 from serumpun.labour import actions_flow
 from serumpun.labour.models import JobOrder, Placement, Seeker
 
@@ -58,10 +57,6 @@ def start_placement(
         raise ValidationError(
             [{"loc": ["body", "seeker_id"], "msg": _("Unknown job seeker.")}]
         )
-    try:
-        placement = actions_flow.start_placement(
-            by=user, job_order=order, seeker=seeker
-        )
-    except ConflictError as exc:
-        raise HttpError(409, str(exc)) from exc
+    # A ConflictError (full order, already placed…) is answered 409 by config/api.py.
+    placement = actions_flow.start_placement(by=user, job_order=order, seeker=seeker)
     return 201, placement

@@ -441,15 +441,27 @@ def test_the_fairness_page_flags_a_group_left_out(client, world):
 
 @pytest.fixture(scope="module")
 def api_client():
-    from ninja.testing import TestClient
+    # The whole API through Django's client with a real bearer token, so authentication and
+    # the error handlers (409 for conflicts) answer as in production.
+    from django.test import Client
 
-    from serumpun.labour.api_flow import router
+    from serumpun.accounts.actions import issue_api_token
 
-    return TestClient(router)
+    class BearerClient:
+        def post(self, path, *, json, user):
+            _token, secret = issue_api_token(user=user)
+            return Client().post(
+                path,
+                data=json,
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {secret}",
+            )
+
+    return BearerClient()
 
 
 def api_path(order):
-    return f"/job-orders/{order.pk}/placements"
+    return f"/api/v1/labour/job-orders/{order.pk}/placements"
 
 
 def test_the_api_starts_a_placement(api_client, world):

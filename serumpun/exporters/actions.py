@@ -63,6 +63,7 @@ __all__ = [
     "add_product",
     "add_product_photo",
     "create_msme",
+    "delete_export",
     "product_search_text",
     "record_certificate",
     "record_export",
@@ -457,6 +458,19 @@ def verify_msme(*, by: User, msme: MSME, decision: str, reason: str = "") -> MSM
 
 
 @transaction.atomic
+def delete_export(*, by: User, record: ExportRecord) -> None:
+    """Remove one line of export history (a mistyped or repeated line)."""
+    _require_manage(by, record.msme)
+    with transaction.atomic():
+        audit.record(
+            actor=by,
+            action="exporters.export.deleted",
+            obj=record,
+            fields=["country", "year", "value_usd"],
+        )
+        record.delete()
+
+
 def record_export(
     *,
     by: User,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("msmes/<int:pk>/", views_owner.msme_detail, name="msme_detail"),
     path("msmes/<int:pk>/edit/", views_owner.msme_edit, name="msme_edit"),
     path("msmes/<int:pk>/submit/", views_owner.msme_submit, name="msme_submit"),
+    path("exports/<int:pk>/delete/", views_owner.export_delete, name="export_delete"),
     path(
         "msmes/<int:pk>/products/new/",
         views_owner.product_create,

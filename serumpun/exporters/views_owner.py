@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,6 +45,7 @@ from serumpun.exporters.forms import (
 from serumpun.exporters.models import (
     MSME,
     Certificate,
+    ExportRecord,
     Product,
     ProductPhoto,
     Verification,
@@ -267,6 +268,21 @@ def msme_submit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Submitted. An officer will check your profile."))
     return redirect(_profile_url(user, msme))
+
+
+@require_POST
+@login_required
+def export_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner (or an officer) removes one line of the export history."""
+    user = _user(request)
+    visible = MSME.objects.visible_to(user).values("pk")
+    record = get_object_or_404(
+        ExportRecord.objects.select_related("msme"), pk=pk, msme__in=visible
+    )
+    _require_manage(user)
+    actions.delete_export(by=user, record=record)
+    messages.success(request, _("The export line was removed."))
+    return redirect(_profile_url(user, record.msme))
 
 
 # --- Profile form -----------------------------------------------------------------------------

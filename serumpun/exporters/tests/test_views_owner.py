@@ -576,3 +576,39 @@ def test_a_foreign_certificate_document_is_not_found(client):
     assert client.get(url).status_code == 404
     client.force_login(make_user(Role.OFFICER))
     assert client.get(url).status_code == 200
+
+
+def test_an_owner_removes_a_mistyped_export_line_and_it_is_audited(client):
+    from serumpun.core.models import AuditEvent
+    from serumpun.exporters.models import ExportRecord
+    from serumpun.exporters.tests.factories import ExportRecordFactory
+
+    owner, msme = owner_with_msme()
+    line = ExportRecordFactory(msme=msme)
+    client.force_login(owner)
+    assert reverse("exporters:export_delete", args=[line.pk]).encode() in client.get(
+        reverse("exporters:msme_detail", args=[msme.pk])
+    ).content
+
+    response = client.post(reverse("exporters:export_delete", args=[line.pk]))
+
+    assert response.status_code == 302
+    assert not ExportRecord.objects.filter(pk=line.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="exporters.export.deleted", object_id=str(line.pk)
+    ).exists()
+
+
+def test_another_owners_export_line_is_not_found(client):
+    from serumpun.exporters.models import ExportRecord
+    from serumpun.exporters.tests.factories import ExportRecordFactory
+
+    _owner, msme = owner_with_msme()
+    line = ExportRecordFactory(msme=msme)
+    stranger, _theirs = owner_with_msme()
+    client.force_login(stranger)
+
+    response = client.post(reverse("exporters:export_delete", args=[line.pk]))
+
+    assert response.status_code == 404
+    assert ExportRecord.objects.filter(pk=line.pk).exists()

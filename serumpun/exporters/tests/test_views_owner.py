@@ -586,9 +586,10 @@ def test_an_owner_removes_a_mistyped_export_line_and_it_is_audited(client):
     owner, msme = owner_with_msme()
     line = ExportRecordFactory(msme=msme)
     client.force_login(owner)
-    assert reverse("exporters:export_delete", args=[line.pk]).encode() in client.get(
-        reverse("exporters:msme_detail", args=[msme.pk])
-    ).content
+    assert (
+        reverse("exporters:export_delete", args=[line.pk]).encode()
+        in client.get(reverse("exporters:msme_detail", args=[msme.pk])).content
+    )
 
     response = client.post(reverse("exporters:export_delete", args=[line.pk]))
 

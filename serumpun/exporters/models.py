@@ -68,13 +68,17 @@ def _sees_all_msmes(user: Any) -> bool:
     return has_permission(user, "msme.view_all")
 
 
-class MSMEQuerySet(VisibleQuerySet):
-    """MSME profiles: the owner's organisation sees its own; officers and attachés see all."""
-
-    owner_field = "organisation"
+class RegistryStaffVisible(VisibleQuerySet):
+    """Registry records officers and attachés (msme.view_all) see in full."""
 
     def role_grants(self, user: Any) -> Q | None:
         return Q(pk__isnull=False) if _sees_all_msmes(user) else None
+
+
+class MSMEQuerySet(RegistryStaffVisible):
+    """MSME profiles: the owner's organisation sees its own; officers and attachés see all."""
+
+    owner_field = "organisation"
 
     def verified(self) -> MSMEQuerySet:
         """Profiles an officer has verified."""
@@ -211,13 +215,10 @@ class ExportRecord(models.Model):
         return f"{self.msme_id} → {self.country_id} {self.year}"
 
 
-class ProductQuerySet(VisibleQuerySet):
+class ProductQuerySet(RegistryStaffVisible):
     """Products: the owner's organisation sees its own; officers and attachés see all."""
 
     owner_field = "msme__organisation"
-
-    def role_grants(self, user: Any) -> Q | None:
-        return Q(pk__isnull=False) if _sees_all_msmes(user) else None
 
     def in_catalogue(self) -> ProductQuerySet:
         """Active products of verified MSMEs: what buyers may browse."""
@@ -367,13 +368,10 @@ class ProductPhoto(models.Model):
         return f"{self.product_id}/{self.pk}"
 
 
-class CertificateQuerySet(VisibleQuerySet):
+class CertificateQuerySet(RegistryStaffVisible):
     """Certificates: the owner's organisation sees its own; officers and attachés see all."""
 
     owner_field = "msme__organisation"
-
-    def role_grants(self, user: Any) -> Q | None:
-        return Q(pk__isnull=False) if _sees_all_msmes(user) else None
 
     def valid_on(self, day: Any) -> CertificateQuerySet:
         """Not expired on `day` and not rejected (an expired certificate counts as absent)."""

@@ -59,16 +59,20 @@ def _sees_all_labour(user: Any) -> bool:
     return bool(user.roles & {Role.LABOUR_ATTACHE, Role.OFFICER})
 
 
-# --- Employers and agencies -------------------------------------------------------------------
-
-
-class ProfileQuerySet(VisibleQuerySet):
-    """Employer and agency profiles: their own organisation, the attaché and officers."""
-
-    owner_field = "organisation"
+class LabourStaffVisible(VisibleQuerySet):
+    """Labour records the labour attaché and provincial officers see in full."""
 
     def role_grants(self, user: Any) -> Q | None:
         return Q(pk__isnull=False) if _sees_all_labour(user) else None
+
+
+# --- Employers and agencies -------------------------------------------------------------------
+
+
+class ProfileQuerySet(LabourStaffVisible):
+    """Employer and agency profiles: their own organisation, the attaché and officers."""
+
+    owner_field = "organisation"
 
 
 class EmployerProfile(models.Model):
@@ -604,14 +608,11 @@ class Stage(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn before departure")
 
 
-class SeekerQuerySet(VisibleQuerySet):
+class SeekerQuerySet(LabourStaffVisible):
     """Seeker profiles: the seeker, their LTSA office, officers and the labour attaché."""
 
     owner_field = "office"
     owner_user_field = "user"
-
-    def role_grants(self, user: Any) -> Q | None:
-        return Q(pk__isnull=False) if _sees_all_labour(user) else None
 
     def active(self) -> SeekerQuerySet:
         """Profiles with consent in force and not anonymised."""
@@ -829,14 +830,23 @@ class SeekerDocument(models.Model):
 # --- Offers, placements, grievances -----------------------------------------------------------
 
 
-class OfferQuerySet(VisibleQuerySet):
-    """Offers: the job order's organisations, the seeker, the attaché and officers."""
+class OrderPartiesVisible(LabourStaffVisible):
+    """Records of a seeker on a job order: the order's submitting organisation and the
+    employer and agency it names, the seeker, the attaché and officers."""
 
     owner_field = "job_order__organisation"
     owner_user_field = "seeker__user"
 
     def role_grants(self, user: Any) -> Q | None:
-        return Q(pk__isnull=False) if _sees_all_labour(user) else None
+        ids = user.organisation_ids
+        return super().role_grants(user) or (
+            Q(job_order__employer_profile__organisation__in=ids)
+            | Q(job_order__agency_profile__organisation__in=ids)
+        )
+
+
+class OfferQuerySet(OrderPartiesVisible):
+    """Offers made by the allocation."""
 
 
 class Offer(models.Model):
@@ -882,20 +892,8 @@ class Offer(models.Model):
         return f"{self.seeker_id} → {self.job_order_id} ({self.score:.2f})"
 
 
-class PlacementQuerySet(VisibleQuerySet):
-    """Placements: the order's submitting organisation and its named employer and agency,
-    the seeker, and the staff who see all labour records."""
-
-    owner_field = "job_order__organisation"
-    owner_user_field = "seeker__user"
-
-    def role_grants(self, user: Any) -> Q | None:
-        if _sees_all_labour(user):
-            return Q(pk__isnull=False)
-        ids = user.organisation_ids
-        return Q(job_order__employer_profile__organisation__in=ids) | Q(
-            job_order__agency_profile__organisation__in=ids
-        )
+class PlacementQuerySet(OrderPartiesVisible):
+    """Placements through the pipeline."""
 
 
 class Placement(models.Model):
@@ -959,14 +957,11 @@ class PlacementEvent(models.Model):
         return f"{self.placement_id}: {self.stage}"
 
 
-class GrievanceQuerySet(VisibleQuerySet):
+class GrievanceQuerySet(LabourStaffVisible):
     """Grievances: the person who filed, the attaché and officers (confidential)."""
 
     owner_field = "organisation"
     owner_user_field = "filed_by"
-
-    def role_grants(self, user: Any) -> Q | None:
-        return Q(pk__isnull=False) if _sees_all_labour(user) else None
 
 
 class Grievance(models.Model):

@@ -494,3 +494,26 @@ def test_the_api_answers_404_409_and_422(api_client, world):
         api_path(order), json={"seeker_id": seeker.pk}, user=world["attache"]
     )
     assert duplicate.status_code == 409
+
+
+def test_offers_and_placements_are_visible_to_the_employer_the_order_names(world):
+    from serumpun.accounts.roles import OrganisationKind
+    from serumpun.accounts.tests.factories import OrganisationFactory
+    from serumpun.labour.models import EmployerProfile, JobOrder
+
+    employer_org = OrganisationFactory(kind=OrganisationKind.EMPLOYER)
+    profile = EmployerProfile.objects.create(
+        organisation=employer_org, ssm_number="202301012345"
+    )
+    JobOrder.objects.filter(pk=world["order"].pk).update(employer_profile=profile)
+    offer = Offer.objects.create(
+        seeker=world["seeker"], job_order=world["order"], score=0.8
+    )
+    placement = make_placement(job_order=world["order"], seeker=world["seeker"])
+    named = make_user(Role.EMPLOYER, employer_org)
+    stranger = make_user(Role.EMPLOYER)
+
+    assert list(Offer.objects.visible_to(named)) == [offer]
+    assert list(Placement.objects.visible_to(named)) == [placement]
+    assert not Offer.objects.visible_to(stranger).exists()
+    assert not Placement.objects.visible_to(stranger).exists()

@@ -216,6 +216,14 @@ from serumpun.exporters.api import router as exporters_router  # noqa: E402
 from serumpun.exporters.api_catalog import router as catalog_router  # noqa: E402
 from serumpun.labour.api import router as labour_router  # noqa: E402
 from serumpun.labour.api_flow import router as labour_flow_router  # noqa: E402
+from serumpun.logistics.api import router as logistics_router  # noqa: E402
+from serumpun.logistics.api_consolidation import (  # noqa: E402
+    router as consolidation_router,
+)
+from serumpun.readiness.api import router as readiness_router  # noqa: E402
+from serumpun.readiness.api_requirements import (  # noqa: E402
+    router as requirements_router,
+)
 
 api.add_router("/auth", auth_router)
 api.add_router("/reference", reference_router)
@@ -224,3 +232,8 @@ api.add_router("", exporters_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/labour", labour_router)
 api.add_router("/labour", labour_flow_router)
+# Readiness serves /readiness/assessments and /msmes/{id}/assessments: paths spelled out.
+api.add_router("", readiness_router)
+api.add_router("/readiness", requirements_router)
+api.add_router("/logistics", logistics_router)
+api.add_router("/logistics", consolidation_router)

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "serumpun.accounts",
     "serumpun.exporters",
     "serumpun.labour",
+    "serumpun.readiness",
+    "serumpun.logistics",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("serumpun.accounts.urls")),
     path("exporters/", include("serumpun.exporters.urls")),
     path("labour/", include("serumpun.labour.urls")),
+    path("readiness/", include("serumpun.readiness.urls")),
+    path("logistics/", include("serumpun.logistics.urls")),
     path("", include("serumpun.core.urls")),
 ]
 

@@ -1,0 +1,1 @@
+"""Export readiness: requirements to export, assessments, action plans, label checks and cohorts."""

@@ -1,0 +1,5 @@
+"""POST /readiness/requirements: what exporting a product to a market takes."""
+
+from ninja import Router
+
+router = Router(tags=["readiness"])

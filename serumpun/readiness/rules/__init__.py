@@ -1,0 +1,1 @@
+"""Pure rules: dataclasses in, dataclasses out; no Django, no database, no clock."""

@@ -83,3 +83,12 @@ def rule_changes(
         if old[rule_id] != new[rule_id]
     ]
     return changes
+
+
+def requirement_agency(requirement_id: str) -> str | None:
+    """The agency the knowledge base names for this requirement, if it knows it."""
+    try:
+        found = _knowledge().requirement_book().get(requirement_id)
+    except (ImportError, AttributeError):
+        return None
+    return None if found is None else str(found.agency)

@@ -107,6 +107,7 @@ def parse_config(text: str) -> Config:  # noqa: PLR0912, PLR0915  (one pass over
                         applies=applies,
                         registry=registry,
                         gate=q.get("gate"),
+                        requirement_id=q.get("requirement_id"),
                     )
                 )
             weight = float(d["weight"])

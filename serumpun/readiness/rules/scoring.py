@@ -72,6 +72,7 @@ class Question:
     applies: str | None = None
     registry: Mapping[str, Any] = field(default_factory=dict)
     gate: str | None = None  # a failed gate of this key stands for this question's gap
+    requirement_id: str | None = None  # the requirement rule this question checks
 
 
 @dataclass(frozen=True)
@@ -454,7 +455,12 @@ class Batch:
                                 dimension_scores[d],
                                 d,
                                 qi,
-                                Gap(question.key, dimension.key, severity),
+                                Gap(
+                                    question.key,
+                                    dimension.key,
+                                    severity,
+                                    question.requirement_id,
+                                ),
                             )
                         )
                 q += 1
@@ -646,15 +652,9 @@ def score_many(  # noqa: PLR0912, PLR0915  (one vectorised pass over shared matr
     for g, gate in enumerate(gates):
         gate_applies[:, g] = applies[gate.applies]
         gate_passed[:, g] = gate_checks[gate.check]() | ~gate_applies[:, g]
-    all_passed = gate_passed.all(axis=1)
+    all_passed: BoolArray = np.asarray(gate_passed.all(axis=1), dtype=bool)
 
-    levels = np.where(
-        scores >= config.ready_from,
-        2,
-        np.where(scores >= config.intermediate_from, 1, 0),
-    ).astype(np.int8)
-    cap = np.int8(LEVELS.index(config.gate_cap))
-    levels = np.where(all_passed, levels, np.minimum(levels, cap)).astype(np.int8)
+    levels = levels_for(scores, all_passed, config)
 
     permit_requirement = tuple(
         p.permit_requirement_ids[0] if p.permit_requirement_ids else None for p in rows
@@ -695,6 +695,19 @@ def score_many(  # noqa: PLR0912, PLR0915  (one vectorised pass over shared matr
         registry_detail=tuple(details),
         signature=signature,
     )
+
+
+def levels_for(
+    scores: FloatArray, all_passed: BoolArray, config: Config
+) -> npt.NDArray[np.int8]:
+    """Level index per product: by score, capped at `gate_cap` where a gate failed."""
+    levels = np.where(
+        scores >= config.ready_from,
+        2,
+        np.where(scores >= config.intermediate_from, 1, 0),
+    ).astype(np.int8)
+    cap = np.int8(LEVELS.index(config.gate_cap))
+    return np.where(all_passed, levels, np.minimum(levels, cap)).astype(np.int8)
 
 
 def assess(

@@ -9,6 +9,7 @@ and registers the system check `serumpun.E040` that names a malformed file and r
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,14 +19,17 @@ from typing import Any
 import yaml
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from serumpun.core.models import HSCode
 from serumpun.core.rulebook import (
     LANGUAGES,
     RuleFileError,
     parse_rules,
 )
+from serumpun.exporters.models import Certificate, Product
 from serumpun.readiness.rules import labels as label_rules_module
 from serumpun.readiness.rules.labels import LabelFacts, LabelRules, LabelVerdict
 from serumpun.readiness.rules.requirements import (
@@ -55,6 +59,7 @@ DOMAIN = "readiness"
 FILE_PATTERN = "requirements*.yaml"
 VERSION_LENGTH = 12
 CHECK_ID = "serumpun.E040"
+HS_SUBHEADING_DIGITS = 6
 
 LABEL_FILE = Path("readiness") / "labels.yaml"
 LABEL_CHECK_ID = "serumpun.E041"
@@ -213,6 +218,39 @@ def permit_requirements(*, hs_code: str, market: str, as_of: date) -> list[Requi
         permits_only=True,
     )
     return [match.requirement for match in matches]
+
+
+def normalise_hs_code(raw: str) -> str | None:
+    """Six digits from "0901.11", "0901 11" or "090111"; None when it is not that shape."""
+    code = re.sub(r"[\s.]", "", raw or "")
+    if len(code) == HS_SUBHEADING_DIGITS and code.isascii() and code.isdigit():
+        return code
+    return None
+
+
+def hs_subheading(code: str) -> HSCode | None:
+    """The HS 2022 subheading `code` from the loaded nomenclature (one query)."""
+    return HSCode.objects.filter(code=code, level=HS_SUBHEADING_DIGITS).first()
+
+
+def halal_certificate_status(product: Product, *, user: Any, as_of: date) -> str:
+    """What halal certificate the product has on `as_of`, for the label checker.
+
+    "valid" (a valid, not rejected BPJPH certificate covering the product or its whole
+    MSME), "self_declared" or "none". One query.
+    """
+    rules = label_rules()
+    certificates = (
+        Certificate.objects.visible_to(user)
+        .valid_on(as_of)
+        .filter(msme_id=product.msme_id, kind__in=rules.halal_kinds)
+        .filter(Q(products=product) | Q(products__isnull=True))
+        .values_list("kind", "issuer", "number")
+        .distinct()
+    )
+    return label_rules_module.halal_certificate_status(
+        ((kind, f"{issuer} {number}") for kind, issuer, number in certificates), rules
+    )
 
 
 def known_markets() -> frozenset[str]:

@@ -8,7 +8,7 @@ date-marking verdict and whether a halal logo may be used. The rules are data
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import MappingProxyType
@@ -25,6 +25,7 @@ __all__ = [
     "LabelRules",
     "LabelVerdict",
     "check_label",
+    "halal_certificate_status",
     "parse_label_rules",
 ]
 
@@ -37,6 +38,12 @@ CONTENTS = frozenset(
 WHEN = frozenset({ALWAYS, WHERE_REQUIRED, *CONTENTS})
 DATE_MARKING = "date_marking"
 LABEL_LANGUAGES = ("id", "en", "ms", "zh", "ar")  # what a label may be written in
+
+# what the owner holds (LabelFacts.halal_certificate)
+VALID = "valid"
+SELF_DECLARED = "self_declared"
+NO_CERTIFICATE = "none"
+HALAL_CERTIFICATES = (VALID, SELF_DECLARED, NO_CERTIFICATE)
 
 # halal-logo statuses
 MAY_USE = "may_use"
@@ -77,7 +84,10 @@ class LabelRules:
     accepted_languages: tuple[str, ...]
     language_confidence: str
     language_source: Source
-    halal_issuers: frozenset[str]
+    halal_kinds: frozenset[str]  # certificate kinds recognised for the halal logo
+    self_declared_markers: tuple[
+        str, ...
+    ]  # lower-case words marking a self-declaration
     halal_confidence: str
     self_declared_confidence: str
     halal_source: Source
@@ -102,7 +112,7 @@ class LabelFacts:
     languages: frozenset[str]
     contains: frozenset[str] = frozenset()
     halal_logo: bool = False
-    halal_certificate: str = "none"
+    halal_certificate: str = NO_CERTIFICATE
 
 
 @dataclass(frozen=True)
@@ -170,10 +180,27 @@ def check_label(label: LabelFacts, rules: LabelRules) -> LabelVerdict:
     )
 
 
+def halal_certificate_status(
+    certificates: Iterable[tuple[str, str]], rules: LabelRules
+) -> str:
+    """ "valid", "self_declared" or "none" from (kind, issuer and number) of the valid
+    certificates covering the product; a recognised full certificate wins."""
+    status = NO_CERTIFICATE
+    for kind, text in certificates:
+        if kind not in rules.halal_kinds:
+            continue
+        lowered = text.lower()
+        if any(marker in lowered for marker in rules.self_declared_markers):
+            status = SELF_DECLARED
+        else:
+            return VALID
+    return status
+
+
 def _halal(label: LabelFacts, rules: LabelRules) -> HalalVerdict:
-    if label.halal_certificate == "valid":
+    if label.halal_certificate == VALID:
         status, confidence = MAY_USE, rules.halal_confidence
-    elif label.halal_certificate == "self_declared":
+    elif label.halal_certificate == SELF_DECLARED:
         status, confidence = TO_CONFIRM, rules.self_declared_confidence
     else:
         status, confidence = MAY_NOT_USE, rules.halal_confidence
@@ -225,15 +252,15 @@ def parse_label_rules(document: object, *, file: str, version: str = "") -> Labe
     if DATE_MARKING not in keys:
         raise problem(f"items must include {DATE_MARKING!r}")
     halal = _mapping(document.get("halal_logo"), "halal_logo", problem)
-    issuers = halal.get("recognised_issuers")
-    if not isinstance(issuers, list) or not all(isinstance(i, str) for i in issuers):
-        raise problem("halal_logo.recognised_issuers must be a list of issuer codes")
+    kinds = _texts(halal, "recognised_certificate_kinds", problem)
+    markers = _texts(halal, "self_declared_markers", problem)
     return LabelRules(
         items=tuple(items),
         accepted_languages=tuple(accepted),
         language_confidence=_confidence(languages, "languages", problem),
         language_source=_source_ref(languages, "languages", sources, problem),
-        halal_issuers=frozenset(issuers),
+        halal_kinds=frozenset(kinds),
+        self_declared_markers=tuple(marker.lower() for marker in markers),
         halal_confidence=_confidence(halal, "halal_logo", problem),
         self_declared_confidence=_confidence(
             halal, "halal_logo", problem, key="self_declared_confidence"
@@ -247,6 +274,17 @@ def _mapping(value: object, name: str, problem: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise problem(f"{name} must be a mapping")
     return value
+
+
+def _texts(value: Mapping[str, Any], key: str, problem: Any) -> list[str]:
+    texts = value.get(key)
+    if (
+        not isinstance(texts, list)
+        or not texts
+        or not all(isinstance(text, str) and text.strip() for text in texts)
+    ):
+        raise problem(f"halal_logo.{key} must be a non-empty list of text")
+    return texts
 
 
 def _confidence(

@@ -76,6 +76,8 @@ def _hs_widget() -> forms.TextInput:
             "hx-get": reverse("exporters:hs_suggest"),
             "hx-trigger": "keyup changed delay:300ms",
             "hx-target": "#hs-suggestions",
+            # the form swaps its results outerHTML; the suggestions fill their box
+            "hx-swap": "innerHTML",
         }
     )
 

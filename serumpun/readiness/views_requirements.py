@@ -6,6 +6,7 @@ partial is rendered. The requirements page prints cleanly (print styles).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,8 @@ from serumpun.readiness.forms_requirements import (
 )
 from serumpun.readiness.rules.requirements import DESTINATION, ORIGIN, STEPS
 
+#: effective_from of rules whose commencement the research does not give (README convention)
+LONG_STANDING = dt.date(2000, 1, 1)
 SIDE_TITLES = {
     ORIGIN: _("In Lampung (Indonesia)"),
     DESTINATION: _("In Malaysia"),
@@ -64,6 +67,11 @@ class Line:
     kind: Any
     applies_because: str
     confidence_note: Any
+
+    @property
+    def long_standing(self) -> bool:
+        """Its start is the rule files' "long-standing" date (data/rules/README.md)."""
+        return self.requirement.effective_from == LONG_STANDING
 
     @property
     def to_confirm(self) -> bool:
@@ -119,6 +127,19 @@ def group_by_side_and_step(
     return sides
 
 
+def product_label(form: RequirementsForm, language: str) -> str:
+    """What the page calls the product: its name, else the HS code's common name."""
+    product = form.cleaned_data.get("product")
+    if product is not None and product.hs_code_id == form.cleaned_data["hs_code"]:
+        return str(product.name_in(language))
+    hs = form.hs
+    if hs is None:  # not reached: a valid form has found its HS code
+        return str(form.cleaned_data["hs_code"])
+    common = hs.name_id.split(",")[0].strip() if language != "en" else ""
+    name = common or hs.description.split(";")[0].strip()
+    return f"{name} (HS {knowledge.format_hs(hs.code)})"
+
+
 @require_safe
 @login_required
 def requirements(request: HttpRequest) -> HttpResponse:
@@ -133,6 +154,7 @@ def requirements(request: HttpRequest) -> HttpResponse:
             sides=group_by_side_and_step(applicable, language),
             hs=form.hs,
             product=form.cleaned_data.get("product"),
+            product_label=product_label(form, language),
             market_name=MARKET_NAMES.get(query["market"], query["market"]),
             query=query,
             claim_labels=[knowledge.claim_label(c) for c in query["claims"]],

@@ -3,17 +3,19 @@
 Mounted at `/api/v1/readiness`. The answer's field names are fixed by API.md ("Readiness");
 fields beyond them (`step`, `detail`, `effective_to`, `permit`, `to_confirm`, `as_of`,
 `rules_version`, `hs_description`) are additions. A malformed or unknown HS code and an
-unknown market are 422s naming the field. The book is cached in memory, so a call costs the
-token lookup and one HS query.
+unknown market are 422s naming the field. The book is cached in memory and so is each
+answer's JSON (keyed by the question, the day, the language and the rules version), so a call
+costs the token lookup and one HS query.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Literal
 
-from django.http import HttpRequest
-from django.utils import timezone
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
 from ninja import Field, Router, Schema
 from ninja.errors import ValidationError
 
@@ -34,6 +36,8 @@ Kind = Literal[
     "notification",
 ]
 Confidence = Literal["high", "medium", "low"]
+#: distinct questions whose answers are kept (a few hundred HS codes × claims × languages)
+ANSWER_CACHE_SIZE = 4096
 #: confidences shown as "to be confirmed"
 TO_CONFIRM = frozenset({"medium", "low"})
 
@@ -107,7 +111,7 @@ def _invalid(field: str, message: str) -> ValidationError:
     response=RequirementsOut,
     summary="What exporting a product to a market takes",
 )
-def requirements(request: HttpRequest, payload: RequirementsIn) -> RequirementsOut:
+def requirements(request: HttpRequest, payload: RequirementsIn) -> HttpResponse:
     """Requirements on both sides of the border for one HS code, market and claims."""
     code = knowledge.normalise_hs_code(payload.hs_code)
     if code is None:
@@ -119,22 +123,45 @@ def requirements(request: HttpRequest, payload: RequirementsIn) -> RequirementsO
     if found is None:
         raise _invalid("hs_code", f"{code} is not an HS 2022 subheading.")
     as_of = timezone.localdate()
-    applicable = knowledge.requirements_for(
-        hs_code=code,
-        market=market,
-        claims=payload.claims,
-        processed=payload.processed,
-        as_of=as_of,
+    body = _answer(
+        code,
+        found.description,
+        market,
+        tuple(sorted(set(payload.claims))),
+        payload.processed,
+        as_of,
+        knowledge.current_language(),
+        knowledge.requirement_book().version,
     )
-    language = knowledge.current_language()
-    return RequirementsOut(
+    return HttpResponse(body, content_type="application/json")
+
+
+@functools.lru_cache(maxsize=ANSWER_CACHE_SIZE)
+def _answer(  # noqa: PLR0917  (the cache key: every input of the answer)
+    code: str,
+    description: str,
+    market: str,
+    claims: tuple[str, ...],
+    processed: bool | None,
+    as_of: dt.date,
+    language: str,
+    version: str,
+) -> bytes:
+    """The answer's JSON, cached: the same question on the same day and rules version
+    always has the same answer (the book's version is part of the key)."""
+    with translation.override(language):
+        applicable = knowledge.requirements_for(
+            hs_code=code, market=market, claims=claims, processed=processed, as_of=as_of
+        )
+    answer = RequirementsOut(
         hs_code=code,
-        hs_description=found.description,
+        hs_description=description,
         market=market,
         as_of=as_of,
-        rules_version=knowledge.requirement_book().version,
+        rules_version=version,
         requirements=[_out(item, language) for item in applicable],
     )
+    return answer.model_dump_json().encode()
 
 
 def _out(item: knowledge.ApplicableRequirement, language: str) -> RequirementOut:

@@ -202,12 +202,22 @@ class LabelCheckForm(forms.Form):
             for item in knowledge.label_rules().items
         ]
 
+    def languages_from_product(self) -> bool:
+        """No language ticked but a product chosen: its recorded label languages count."""
+        product = self.cleaned_data.get("product")
+        return not self.cleaned_data["languages"] and bool(
+            product is not None and product.label_languages
+        )
+
     def facts(self, halal_certificate: str | None = None) -> label_rules.LabelFacts:
         """The label facts; `halal_certificate` (from the registry) overrides the form."""
         data = self.cleaned_data
+        languages = data["languages"]
+        if self.languages_from_product():
+            languages = data["product"].label_languages
         return label_rules.LabelFacts(
             items=frozenset(data["items"]),
-            languages=frozenset(data["languages"]),
+            languages=frozenset(languages),
             contains=frozenset(data["contains"]),
             halal_logo=data["halal_logo"],
             halal_certificate=halal_certificate

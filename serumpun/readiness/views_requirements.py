@@ -191,6 +191,7 @@ def label_check(request: HttpRequest) -> HttpResponse:
             languages_found=[names[code] for code in verdict.languages_found],
             accepted_languages=[names[code] for code in verdict.accepted_languages],
             product=product,
+            languages_from_product=form.languages_from_product(),
             certificate=certificate or form.cleaned_data["halal_certificate"],
             halal_note=CONFIDENCE_NOTES[verdict.halal.confidence],
             language_note=CONFIDENCE_NOTES[verdict.language_confidence],

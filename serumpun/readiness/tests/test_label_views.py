@@ -209,3 +209,19 @@ def test_the_check_costs_a_constant_number_of_queries(
         response = check(client, data)
     assert response.status_code == 200
     assert timezone.localdate()  # the certificates are judged as of today
+
+
+def test_the_products_recorded_label_languages_count_when_none_is_ticked(
+    client, owner, chips
+):
+    chips.label_languages = ["id", "ms"]
+    chips.save()
+    client.force_login(owner)
+    data = {"items": COMPLETE["items"], "product": chips.pk}
+
+    page = check(client, data).content.decode()
+    ticked = check(client, {**data, "languages": ["id"]}).content.decode()
+
+    assert 'data-verdict="language-ok"' in page
+    assert 'data-verdict="languages-from-product"' in page
+    assert 'data-verdict="language-fail"' in ticked  # what is ticked wins

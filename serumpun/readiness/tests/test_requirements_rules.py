@@ -12,9 +12,12 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from serumpun.readiness import knowledge
 from serumpun.readiness.rules.requirements import (
+    CLAIMS,
     ApplicableRequirement,
     Requirement,
     match_requirements,
@@ -216,3 +219,38 @@ def test_applicable_requirement_carries_a_sentence(book):
     item = ApplicableRequirement(requirement, "because")
     assert item.applies_because == "because"
     assert requirement.title_in("xx") == requirement.title["en"]
+
+
+@given(
+    hs=st.from_regex(r"\A[0-9]{6}\Z"),
+    market=st.sampled_from(["MY", "SG", "ID"]),
+    claims=st.sets(st.sampled_from(sorted(CLAIMS))),
+    processed=st.sampled_from([None, True, False]),
+)
+@settings(max_examples=200, deadline=None)
+def test_any_product_gets_ordered_requirements_with_reasons(
+    book, hs, market, claims, processed
+):
+    matches = match_requirements(
+        book.rules,
+        hs_code=hs,
+        market=market,
+        claims=claims,
+        processed=processed,
+        as_of=TODAY,
+    )
+
+    keys = [
+        (("origin", "destination").index(m.requirement.side), m.requirement.step_order)
+        for m in matches
+    ]
+    assert keys == sorted(keys)
+    assert all(m.reasons for m in matches)
+    # every export from Indonesia needs the NIB; a market without data gets no
+    # destination requirement
+    assert "ID-NIB" in {m.requirement.id for m in matches}
+    if market != "MY":
+        assert all(m.requirement.side == "origin" for m in matches)
+    # a halal requirement appears only with the halal claim
+    if "halal" not in claims:
+        assert "MY-HALAL-RECOGNISED" not in {m.requirement.id for m in matches}

@@ -109,7 +109,9 @@ class Requirement:
     effective_from: date
     effective_to: date | None
     confidence: str
-    file: str = ""
+    # Where it was read from, relative to the working directory: not part of what the
+    # requirement says, so left out of its repr and equality (fingerprints stay stable).
+    file: str = field(default="", repr=False, compare=False)
     notes: str = ""
 
     def title_in(self, language: str) -> str:

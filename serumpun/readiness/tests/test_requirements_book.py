@@ -209,3 +209,15 @@ def test_a_missing_label_file_is_a_check_error(data_dir):
 
     assert error.id == "serumpun.E041"
     assert "missing" in error.msg
+
+
+def test_a_requirements_repr_does_not_depend_on_where_it_was_read(
+    data_dir, monkeypatch
+):
+    first = repr(knowledge.requirement_book().rules[0])
+    monkeypatch.chdir(data_dir)
+    knowledge.clear_cache()
+    again = knowledge.requirement_book().rules[0]
+
+    assert repr(again) == first
+    assert "requirements-t.yaml" in again.file

@@ -38,7 +38,11 @@ def test_owner_sees_both_sides_for_green_coffee_in_indonesian(live_server, page,
     destination = page.locator(".requirements-side--destination")
     expect(origin).to_be_visible()
     expect(destination).to_be_visible()
-    expect(page.locator("#result-title")).to_contain_text("Malaysia")
+    expect(page.locator("#result-title")).to_have_text(
+        "Apa yang dibutuhkan untuk mengekspor kopi (HS 0901.11) ke Malaysia?"
+    )
+    expect(origin.locator("h3")).to_contain_text("Di Lampung (Indonesia)")
+    expect(destination.locator("h3")).to_contain_text("Di Malaysia")
     # Lampung side: Barantin's phytosanitary certificate, NIB and PEB
     expect(origin.locator("#req-ID-PHYTOSANITARY")).to_contain_text(
         "Sertifikat fitosanitasi dari Barantin"

@@ -10,6 +10,7 @@ WIDTH = 320
 HEIGHT = 140
 PAD = 24
 MAX_SCORE = 100.0
+ROW_HEIGHT = 34
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ class LineChart:
     guides: tuple[tuple[float, float], ...]  # (y, value)
     width: int = WIDTH
     height: int = HEIGHT
+
+    @property
+    def guide_end(self) -> int:
+        """Where the threshold guides end (the right padding)."""
+        return self.width - PAD
 
 
 def _y(value: float) -> float:
@@ -64,12 +70,32 @@ class Bar:
     width: float
     y: int
 
+    @property
+    def text_x(self) -> float:
+        """Where the share's label starts, just right of the bar."""
+        return round(self.width + 4, 1)
+
+    @property
+    def bar_y(self) -> int:
+        """The bar's top, under its name."""
+        return self.y + 15
+
+    @property
+    def text_y(self) -> int:
+        """The share's baseline, beside the bar."""
+        return self.y + 26
+
+    @property
+    def name_y(self) -> int:
+        """The dimension name's baseline, above the bar."""
+        return self.y + 11
+
 
 def share_bars(
-    rows: Sequence[tuple[str, int]], total: int, *, row_height: int = 22
+    rows: Sequence[tuple[str, int]], total: int, *, row_height: int = ROW_HEIGHT
 ) -> tuple[Bar, ...]:
     """Horizontal bars of `count / total` for each (label, count)."""
-    usable = WIDTH - 2 * PAD
+    usable = WIDTH - 2 * PAD - 16  # room for the share's label
     return tuple(
         Bar(
             label,

@@ -136,11 +136,15 @@ def product(request: HttpRequest, pk: int) -> HttpResponse:
         Answer.objects.filter(product=item, market="MY").select_related("certificate")
     )
     language = _language()
+    payload = assessment_payload(latest, language) if latest else None
+    if payload is not None:
+        asked = {e["question"] for d in payload["dimensions"] for e in d["evidence"]}
+        answers = [a for a in answers if a.question in asked]
     context = {
         "product": item,
         "msme": item.msme,
         "assessment": latest,
-        "payload": assessment_payload(latest, language) if latest else None,
+        "payload": payload,
         "history": history,
         "chart": chart,
         "answers": [
@@ -467,7 +471,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             for step in overdue
         ],
         "chart_width": charts.WIDTH,
-        "chart_height": max(len(bars) * 22, 22),
+        "chart_height": max(len(bars), 1) * charts.ROW_HEIGHT,
     }
     return render(request, "readiness/overview.html", context)
 

@@ -44,7 +44,7 @@ from serumpun.readiness.models import (
     StepStatus,
     Trigger,
 )
-from serumpun.readiness.rules.scoring import Batch, Result, score_many
+from serumpun.readiness.rules.scoring import Batch, Outcome, Result, score_many
 
 BULK_BATCH = 2000
 
@@ -214,8 +214,11 @@ def _result_json(result: Result) -> tuple[list[dict[str, Any]], list[dict[str, A
     return gates, dimensions
 
 
-def _same_result(previous: Assessment, result: Result) -> bool:
-    gates, _dimensions = _result_json(result)
+def _same_result(previous: Assessment, result: Outcome) -> bool:
+    gates = [
+        {"key": g.key, "passed": g.passed, "requirement_id": g.requirement_id}
+        for g in result.gates
+    ]
     return (
         float(previous.score) == result.score
         and previous.level == result.level
@@ -461,7 +464,7 @@ def reassess_products(
             unchanged: list[int] = []
             for i, row in enumerate(rows):
                 old = previous.get(row[0])
-                if old is not None and _same_result(old, batch.summary(i)):
+                if old is not None and _same_result(old, batch.outcome(i)):
                     unchanged.append(old.pk)
                     continue
                 changed.append(i)

@@ -256,6 +256,20 @@ class Result:
         return all(gate.passed for gate in self.gates)
 
 
+class Outcome(NamedTuple):
+    """What re-assessment compares and plans by: score, level, gates, gaps and plan.
+
+    The per-question evidence of `Result.dimensions` is left out; `Batch.result` adds it
+    for the products whose assessment is written.
+    """
+
+    score: float
+    level: str
+    gates: tuple[GateResult, ...]
+    gaps: tuple[Gap, ...]
+    plan: tuple[PlanStep, ...]
+
+
 # --- The batch engine ------------------------------------------------------------------------
 
 
@@ -356,7 +370,11 @@ class Batch:
     signature: npt.NDArray[
         np.int16
     ]  # n × k: everything a Result depends on but details
+    gap_signature: npt.NDArray[np.int8]  # n × k: gates, gap severities, dimension order
     _memo: dict[tuple[bytes, str | None], Result] = field(default_factory=dict)
+    _outcomes: dict[tuple[bytes, str | None], tuple[Any, ...]] = field(
+        default_factory=dict
+    )
 
     def result(self, i: int) -> Result:
         """The full result of product `i`, registry evidence (certificate numbers…) included."""
@@ -386,6 +404,18 @@ class Batch:
             dimensions,
             summary.gaps,
             summary.plan,
+        )
+
+    def outcome(self, i: int) -> Outcome:
+        """Product `i`'s score, level, gates, gaps and plan (memoised per gap pattern)."""
+        key = (self.gap_signature[i].tobytes(), self.permit_requirement[i])
+        cached = self._outcomes.get(key)
+        if cached is None:
+            full = self._build(i)
+            cached = (full.gates, full.gaps, full.plan)
+            self._outcomes[key] = cached
+        return Outcome(
+            round(float(self.scores[i]), 1), LEVELS[int(self.levels[i])], *cached
         )
 
     def summary(self, i: int) -> Result:
@@ -676,6 +706,35 @@ def score_many(  # noqa: PLR0912, PLR0915  (one vectorised pass over shared matr
         dtype=np.int16,
         casting="unsafe",
     )
+    # What gaps and plan depend on: applicable gates and their verdicts, each question's gap
+    # severity (0 none, 1 high, 2 medium, 3 low) and the order of the dimensions that have gaps.
+    failed = gate_applies & ~gate_passed
+    gate_of = {gate.key: g for g, gate in enumerate(gates)}
+    covered = np.zeros((n, len(questions)), bool)
+    for q, question in enumerate(questions):
+        if question.gate in gate_of:
+            covered[:, q] = failed[:, gate_of[question.gate]]
+    is_gap = applicable & (counted < config.gap_below) & ~covered
+    severity = np.where(
+        answer_values >= config.evidence_min_answer,
+        3,
+        np.where(counted <= 1, 1, 2),
+    )
+    severity = np.where(is_gap, severity, 0).astype(np.int8)
+    dim_of = np.array([d for d, dim in enumerate(dims) for _ in dim.questions])
+    has_gap = np.zeros((n, len(dims)), bool)
+    for d in range(len(dims)):
+        has_gap[:, d] = is_gap[:, dim_of == d].any(axis=1)
+    order = np.argsort(
+        np.where(has_gap, dimension_scores, np.inf), axis=1, kind="stable"
+    )
+    order = np.where(np.take_along_axis(has_gap, order, axis=1), order, -1)
+    gap_signature = np.concatenate(
+        [gate_applies, gate_passed, severity, order],
+        axis=1,
+        dtype=np.int8,
+        casting="unsafe",
+    )
     return Batch(
         config=config,
         questions=questions,
@@ -694,6 +753,7 @@ def score_many(  # noqa: PLR0912, PLR0915  (one vectorised pass over shared matr
         permit_requirement=permit_requirement,
         registry_detail=tuple(details),
         signature=signature,
+        gap_signature=gap_signature,
     )
 
 

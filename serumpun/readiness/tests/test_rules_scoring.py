@@ -500,3 +500,45 @@ def test_a_dependency_cycle_is_refused():
     text = text.replace("    depends_on: []\n", "", 1)
     with pytest.raises(ConfigError, match="cycle"):
         parse_config(text)
+
+
+def test_outcome_matches_the_full_result_for_many_products():
+    """The memoised outcome (what re-assessment compares) equals the full result's parts."""
+    import random
+
+    rng = random.Random(7)  # noqa: S311 (test data)
+    keys = [q.key for q in CONFIG.questions]
+    rows, answers = [], []
+    for _ in range(300):
+        base = rng.choice((GREEN_COFFEE, CHIPS, TAPIS))
+        rows.append(
+            replace(
+                base,
+                monthly_capacity_kg=rng.choice((0, 1000, 9000, 20000)),
+                permit_requirement_ids=PERMIT if rng.random() < 0.3 else (),
+                certificates=tuple(
+                    cert(kind, verified=rng.random() < 0.5)
+                    for kind in rng.sample(
+                        ["halal", "pirt", "haccp"], rng.randint(0, 2)
+                    )
+                ),
+            )
+        )
+        answers.append(
+            {
+                key: AnswerFacts(
+                    rng.randint(0, 4), rng.random() < 0.5, rng.random() < 0.5
+                )
+                for key in rng.sample(keys, rng.randint(0, 12))
+            }
+        )
+    batch = score_many(rows, answers, CONFIG, as_of=AS_OF)
+    for i in range(len(rows)):
+        full = batch.result(i)
+        assert tuple(batch.outcome(i)) == (
+            full.score,
+            full.level,
+            full.gates,
+            full.gaps,
+            full.plan,
+        )

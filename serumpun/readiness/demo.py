@@ -141,7 +141,7 @@ def seed_readiness(ctx: SeedContext) -> None:
         _progress(ctx, latest, today)
         if officer is not None:
             _cohorts(ctx, officer, today)
-    levels = defaultdict(int)
+    levels: defaultdict[str, int] = defaultdict(int)
     for level in Assessment.objects.filter(is_latest=True, is_demo=True).values_list(
         "level", flat=True
     ):

@@ -25,7 +25,9 @@ def answer_all(page, value: str) -> None:
     page.wait_for_load_state()
 
 
-def test_coffee_owner_goes_from_beginner_to_ready(live_server, browser, page, shot, tmp_path):
+def test_coffee_owner_goes_from_beginner_to_ready(
+    live_server, browser, page, shot, tmp_path
+):
     owner = make_user(Role.MSME_OWNER)
     msme = MSMEFactory(organisation=owner.organisation, languages=["id", "en"])
     product = ProductFactory(
@@ -73,7 +75,9 @@ def test_coffee_owner_goes_from_beginner_to_ready(live_server, browser, page, sh
 
     # The officer confirms each evidenced answer.
     officer = make_user(Role.OFFICER)
-    officer_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")
+    officer_context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="id-ID"
+    )
     officer_page = officer_context.new_page()
     sign_in(officer_page, live_server, officer)
     officer_page.goto(f"{live_server.url}/readiness/products/{product.pk}/")
@@ -89,7 +93,9 @@ def test_coffee_owner_goes_from_beginner_to_ready(live_server, browser, page, sh
     shot("readiness-3-ready")
     latest = Assessment.objects.get(product=product, is_latest=True)
     assert latest.level == "ready"
-    assert Assessment.objects.filter(product=product).count() > 3  # the history chart's points
+    assert (
+        Assessment.objects.filter(product=product).count() > 3
+    )  # the history chart's points
 
     page.locator(f"a[href='/readiness/assessments/{latest.pk}/report/']").click()
     expect(page.locator("body.report")).to_be_visible()

@@ -68,10 +68,16 @@ def test_changing_an_answer_drops_its_confirmation():
     product = coffee_product()
     certificate = CertificateFactory(msme=product.msme, kind="other")
     answer = actions.record_answer(
-        by=officer, product=product, question="quality.specification", value=4, certificate=certificate
+        by=officer,
+        product=product,
+        question="quality.specification",
+        value=4,
+        certificate=certificate,
     )
     actions.confirm_answer(by=officer, answer=answer)
-    actions.assess_product(by=officer, product=product, answers={"quality.specification": 3})
+    actions.assess_product(
+        by=officer, product=product, answers={"quality.specification": 3}
+    )
     answer.refresh_from_db()
     assert answer.confirmed_at is None
 
@@ -79,7 +85,9 @@ def test_changing_an_answer_drops_its_confirmation():
 def test_confirming_an_answer_without_evidence_is_a_conflict():
     officer = make_user(Role.OFFICER)
     product = coffee_product()
-    actions.assess_product(by=officer, product=product, answers={"quality.specification": 4})
+    actions.assess_product(
+        by=officer, product=product, answers={"quality.specification": 4}
+    )
     with pytest.raises(ConflictError):
         actions.confirm_answer(by=officer, answer=Answer.objects.get(product=product))
 
@@ -90,11 +98,17 @@ def test_progress_carries_over_to_the_next_plan():
     first = actions.assess_product(by=owner, product=product, as_of=TODAY)
     step = first.steps.get(gap_key="quality.specification")
     actions.update_step(
-        by=owner, step=step, changes={"status": "in_progress", "owner": "Budi", "due_date": TODAY}
+        by=owner,
+        step=step,
+        changes={"status": "in_progress", "owner": "Budi", "due_date": TODAY},
     )
     second = actions.assess_product(by=owner, product=product, as_of=TODAY)
     carried = second.steps.get(gap_key="quality.specification")
-    assert (carried.status, carried.owner, carried.due_date) == ("in_progress", "Budi", TODAY)
+    assert (carried.status, carried.owner, carried.due_date) == (
+        "in_progress",
+        "Budi",
+        TODAY,
+    )
 
 
 def test_a_replaced_plan_step_cannot_be_updated():
@@ -103,7 +117,9 @@ def test_a_replaced_plan_step_cannot_be_updated():
     first = actions.assess_product(by=owner, product=product)
     actions.assess_product(by=owner, product=product)
     with pytest.raises(ConflictError):
-        actions.update_step(by=owner, step=first.steps.first(), changes={"status": "done"})
+        actions.update_step(
+            by=owner, step=first.steps.first(), changes={"status": "done"}
+        )
 
 
 def test_a_bad_status_is_refused():
@@ -148,7 +164,10 @@ def test_rule_change_reassesses_and_records_which_rule_changed(monkeypatch):
     kept.refresh_from_db()
     assert kept.is_latest and kept.book_version == "next-version"
     # Idempotent: nothing is stale any more.
-    assert reassess_after_rule_change.call(TODAY.isoformat()) == {"checked": 0, "changed": 0}
+    assert reassess_after_rule_change.call(TODAY.isoformat()) == {
+        "checked": 0,
+        "changed": 0,
+    }
 
 
 def test_cohort_sessions_only_for_members():
@@ -156,16 +175,32 @@ def test_cohort_sessions_only_for_members():
     member = coffee_product().msme
     outsider = coffee_product().msme
     cohort = actions.create_cohort(
-        by=officer, name="Kelas menengah", tier="intermediate", starts_on=TODAY, msme_ids=[member.pk]
+        by=officer,
+        name="Kelas menengah",
+        tier="intermediate",
+        starts_on=TODAY,
+        msme_ids=[member.pk],
     )
     with pytest.raises(ValidationError):
-        actions.record_session(by=officer, cohort=cohort, held_on=TODAY, topic="Form D", attendee_ids=[outsider.pk])
+        actions.record_session(
+            by=officer,
+            cohort=cohort,
+            held_on=TODAY,
+            topic="Form D",
+            attendee_ids=[outsider.pk],
+        )
     session = actions.record_session(
-        by=officer, cohort=cohort, held_on=TODAY, topic="Form D", attendee_ids=[member.pk]
+        by=officer,
+        cohort=cohort,
+        held_on=TODAY,
+        topic="Form D",
+        attendee_ids=[member.pk],
     )
     assert list(session.attendees.all()) == [member]
     with pytest.raises(PermissionDenied):
-        actions.create_cohort(by=make_user(Role.MSME_OWNER), name="x", tier="beginner", starts_on=TODAY)
+        actions.create_cohort(
+            by=make_user(Role.MSME_OWNER), name="x", tier="beginner", starts_on=TODAY
+        )
 
 
 def test_the_system_check_names_a_malformed_config(settings, tmp_path):

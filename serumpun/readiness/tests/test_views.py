@@ -285,3 +285,21 @@ def test_cohorts_of_another_office_are_404(client, officer):
         by=other, name="X", tier="beginner", starts_on=dt.date(2027, 1, 1)
     )
     assert client.get(reverse("readiness:cohort", args=[cohort.pk])).status_code == 404
+
+
+def test_admin_lists_assessments_read_only(client):
+    from serumpun.accounts.tests.factories import UserFactory
+
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    assessment = actions.assess_product(
+        by=make_user(Role.OFFICER), product=coffee_product()
+    )
+    assert (
+        client.get(reverse("admin:readiness_assessment_changelist")).status_code == 200
+    )
+    page = client.get(
+        reverse("admin:readiness_assessment_change", args=[assessment.pk])
+    )
+    assert page.status_code == 200
+    assert client.get(reverse("admin:readiness_assessment_add")).status_code == 403

@@ -375,6 +375,7 @@ class Batch:
     _outcomes: dict[tuple[bytes, str | None], tuple[Any, ...]] = field(
         default_factory=dict
     )
+    _gaps: dict[Any, Any] = field(default_factory=dict)  # interned Gap rows
 
     def result(self, i: int) -> Result:
         """The full result of product `i`, registry evidence (certificate numbers…) included."""
@@ -411,12 +412,61 @@ class Batch:
         key = (self.gap_signature[i].tobytes(), self.permit_requirement[i])
         cached = self._outcomes.get(key)
         if cached is None:
-            full = self._build(i)
-            cached = (full.gates, full.gaps, full.plan)
+            cached = self._gates_gaps_plan(i)
             self._outcomes[key] = cached
         return Outcome(
             round(float(self.scores[i]), 1), LEVELS[int(self.levels[i])], *cached
         )
+
+    def _gates_gaps_plan(self, i: int) -> tuple[Any, ...]:
+        """Gates, gaps and plan read straight off the gap signature (no evidence)."""
+        config = self.config
+        n_gates = len(config.gates)
+        n_questions = len(self.questions)
+        row = self.gap_signature[i].tolist()
+        applies = row[:n_gates]
+        passed = row[n_gates : 2 * n_gates]
+        severity = row[2 * n_gates : 2 * n_gates + n_questions]
+        order = row[2 * n_gates + n_questions :]
+        gates = tuple(
+            GateResult(
+                gate.key,
+                bool(passed[g]),
+                self.permit_requirement[i]
+                if gate.check == "importer_permit"
+                else gate.requirement_id,
+            )
+            for g, gate in enumerate(config.gates)
+            if applies[g]
+        )
+        interned = self._gaps
+        if not interned:
+            interned["columns"] = _dimension_columns(config)
+            for q, question in enumerate(self.questions):
+                for code in (1, 2, 3):
+                    interned[(q, code)] = Gap(
+                        question.key,
+                        question.dimension,
+                        _SEVERITY[code],
+                        question.requirement_id,
+                    )
+        gaps = [
+            Gap(
+                f"gate.{gate.key}",
+                _gate_dimension(gate.key, config),
+                "gate",
+                gate.requirement_id,
+            )
+            for gate in gates
+            if not gate.passed
+        ]
+        columns = interned["columns"]
+        for d in order:
+            if d < 0:
+                break
+            gaps.extend(interned[(q, severity[q])] for q in columns[d] if severity[q])
+        found = tuple(gaps)
+        return gates, found, plan_steps(tuple(gap.key for gap in found), config)
 
     def summary(self, i: int) -> Result:
         """Product `i`'s result without registry details, memoised per pattern of facts.
@@ -526,6 +576,17 @@ class Batch:
 
 
 _BASIS = ("none", "self", "unconfirmed", "confirmed")
+_SEVERITY = ("", "high", "medium", "low")
+
+
+def _dimension_columns(config: Config) -> tuple[tuple[int, ...], ...]:
+    """Question columns of each dimension, in the order of the config."""
+    columns = []
+    start = 0
+    for dimension in config.dimensions:
+        columns.append(tuple(range(start, start + len(dimension.questions))))
+        start += len(dimension.questions)
+    return tuple(columns)
 
 
 def _gate_dimension(gate_key: str, config: Config) -> str:

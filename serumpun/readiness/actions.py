@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -475,10 +476,11 @@ def reassess_products(
             kept = [a for a in previous.values() if a.pk in set(unchanged)]
             for old in kept:
                 old.book_version = version
+                old.config_version = batch.config.version
                 old.requirement_fingerprints = fingerprints[row_index[old.product_id]]
             Assessment.objects.bulk_update(
                 kept,
-                ["book_version", "requirement_fingerprints"],
+                ["book_version", "config_version", "requirement_fingerprints"],
                 batch_size=BULK_BATCH,
             )
             if changed:
@@ -507,10 +509,13 @@ def reassess_products(
 
 
 def stale_product_ids(market: str = "MY") -> list[int]:
-    """Products whose latest assessment was made under another requirement-rules version."""
+    """Products last assessed under other requirement rules or another assessment method."""
+    current = Q(
+        book_version=book.book_version(), config_version=assessment_config().version
+    )
     return list(
         Assessment.objects.filter(is_latest=True, market=market)
-        .exclude(book_version=book.book_version())
+        .exclude(current)
         .values_list("product_id", flat=True)
     )
 

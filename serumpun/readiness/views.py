@@ -561,11 +561,14 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("readiness:cohort", pk=item.pk)
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
-    levels = dict(
-        Assessment.objects.filter(msme__in=members, is_latest=True).values_list(
-            "msme_id", "level"
-        )
-    )
+    # An MSME's level in a cohort is its best product's.
+    rank = {level: i for i, level in enumerate(Level.values)}
+    levels: dict[int, str] = {}
+    for msme_id, level in Assessment.objects.filter(
+        msme__in=members, is_latest=True
+    ).values_list("msme_id", "level"):
+        if rank[level] > rank.get(levels.get(msme_id, ""), -1):
+            levels[msme_id] = level
     sessions = item.sessions.annotate(present=Count("attendees")).order_by("held_on")
     return render(
         request,

@@ -339,7 +339,7 @@ def _persist(
             template = step.template
             agency = template.agency
             requirement = requirement_of.get(step.gap_key)
-            if requirement:
+            if requirement and not template.keep_agency:
                 if requirement not in agencies:
                     agencies[requirement] = book.requirement_agency(requirement)
                 agency = agencies[requirement] or agency

@@ -66,6 +66,7 @@ def _step(value: Any, where: str) -> StepTemplate:
         depends_on=tuple(str(d) for d in value.get("depends_on") or ()),
         confidence=str(value.get("confidence", "low")),
         source=str(value.get("source", "")),
+        keep_agency=bool(value.get("keep_agency", False)),
     )
 
 

@@ -55,6 +55,7 @@ def test_coffee_owner_goes_from_beginner_to_ready(
 
     # Work on the first step (htmx: only the step is redrawn).
     first = page.locator(".plan-step").first
+    first.locator("summary").click()
     first.locator("select[name=status]").select_option("in_progress")
     first.locator("input[name=owner]").fill("Suryadi")
     first.locator("button[type=submit]").click()

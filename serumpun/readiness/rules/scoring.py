@@ -108,6 +108,7 @@ class StepTemplate:
     depends_on: tuple[str, ...] = ()
     confidence: str = "low"
     source: str = ""
+    keep_agency: bool = False  # show this agency even where a requirement names another
 
 
 @dataclass(frozen=True)

@@ -211,3 +211,14 @@ def test_the_system_check_names_a_malformed_config(settings, tmp_path):
     errors = assessment_config_is_valid(None)
     assert errors and errors[0].id == "readiness.E001"
     assert "data/readiness/assessment.yaml" in errors[0].msg
+
+
+def test_plan_agencies_come_from_the_requirement_behind_a_gap():
+    officer = make_user(Role.OFFICER)
+    chips = coffee_product(hs="200899", processed=True, halal_claim=True)
+    assessment = actions.assess_product(by=officer, product=chips, as_of=TODAY)
+    halal = assessment.steps.get(gap_key="gate.halal")
+    assert halal.agency == book.requirement_agency("MY-HALAL-RECOGNISED")
+    coffee = actions.assess_product(by=officer, product=coffee_product(), as_of=TODAY)
+    # Finding an importer who can hold the MAQIS permit is the trade attaché's help, not MAQIS.
+    assert coffee.steps.get(gap_key="gate.importer_permit").agency.startswith("KBRI")

@@ -20,7 +20,7 @@ from serumpun.core.api_actions import call_action
 from serumpun.core.pagination import LimitOffset
 from serumpun.exporters.models import MSME, Product
 from serumpun.readiness import actions
-from serumpun.readiness.config import question_title
+from serumpun.readiness.config import document_title, question_title
 from serumpun.readiness.models import Assessment
 
 router = Router(tags=["readiness"])
@@ -185,7 +185,7 @@ def assessment_payload(assessment: Assessment, language: str) -> dict[str, Any]:
                 "gap_id": step.gap_key,
                 "title": question_title(step.gap_key, language),
                 "agency": step.agency,
-                "documents": step.documents,
+                "documents": [document_title(d, language) for d in step.documents],
                 "est_days": step.est_days,
                 "est_cost_idr": step.est_cost_idr,
                 "confidence": step.confidence,

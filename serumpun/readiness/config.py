@@ -209,6 +209,21 @@ def assessment_config() -> Config:
     return parse_config(config_path().read_text(encoding="utf-8"))
 
 
+@functools.cache
+def _document_names() -> dict[str, dict[str, str]]:
+    data = yaml.safe_load(config_path().read_text(encoding="utf-8")) or {}
+    names = data.get("document_names") or {}
+    return {
+        str(k): {str(lang): str(v) for lang, v in (t or {}).items()}
+        for k, t in names.items()
+    }
+
+
+def document_title(name: str, language: str) -> str:
+    """A step document's name in `language` (the English name when none is given)."""
+    return _document_names().get(name, {}).get(language, name)
+
+
 def question_title(key: str, language: str) -> str:
     """The title of a question or gate key in `language` (the key itself when unknown)."""
     config = assessment_config()

@@ -32,7 +32,11 @@ from serumpun.core.errors import ConflictError
 from serumpun.exporters.models import MSME, Certificate, Product
 from serumpun.readiness import actions, charts
 from serumpun.readiness.api import assessment_payload
-from serumpun.readiness.config import assessment_config, question_title
+from serumpun.readiness.config import (
+    assessment_config,
+    document_title,
+    question_title,
+)
 from serumpun.readiness.forms import (
     AnswersForm,
     CohortForm,
@@ -307,7 +311,7 @@ def update_step(request: HttpRequest, pk: int) -> HttpResponse:
                 "step_id": step.pk,
                 "title": question_title(step.gap_key, _language()),
                 "agency": step.agency,
-                "documents": step.documents,
+                "documents": [document_title(d, _language()) for d in step.documents],
                 "est_days": step.est_days,
                 "est_cost_idr": step.est_cost_idr,
                 "confidence": step.confidence,

@@ -191,3 +191,16 @@ def test_huge_ids_are_422_not_500(owner):
     assert (
         owner.post("/readiness/assessments", {"product_id": 2**70}).status_code == 422
     )
+
+
+def test_plan_documents_come_in_the_callers_language(client):
+    api = Api(client, make_user(Role.OFFICER))
+    product = coffee_product(hs="200899", processed=True, halal_claim=True)
+    body = api.client.post(
+        f"{API}/readiness/assessments",
+        {"product_id": product.pk},
+        content_type="application/json",
+        headers={**api.headers, "Accept-Language": "id"},
+    ).json()
+    halal = next(s for s in body["action_plan"] if s["gap_id"] == "gate.halal")
+    assert "Alur proses produksi" in halal["documents"]

@@ -542,3 +542,16 @@ def test_outcome_matches_the_full_result_for_many_products():
             full.gaps,
             full.plan,
         )
+
+
+def test_every_step_document_has_indonesian_and_malay_names():
+    import yaml
+
+    names = yaml.safe_load(DATA.read_text(encoding="utf-8"))["document_names"]
+    used = {doc for step in CONFIG.steps.values() for doc in step.documents}
+    missing = sorted(
+        doc
+        for doc in used
+        if not (names.get(doc, {}).get("id") and names.get(doc, {}).get("ms"))
+    )
+    assert missing == []

@@ -1,4 +1,4 @@
-"""POST /logistics/consolidations: pool shipments into containers."""
+"""POST /logistics/consolidations and GET /logistics/lanes/demand."""
 
 from ninja import Router
 

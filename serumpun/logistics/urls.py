@@ -1,6 +1,9 @@
 """Logistics pages."""
 
-from django.urls import URLPattern
+from serumpun.logistics import urls_evidence, urls_landed
 
 app_name = "logistics"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    *urls_landed.urlpatterns,
+    *urls_evidence.urlpatterns,
+]

@@ -1,0 +1,5 @@
+"""Logistics pages: landed cost calculator."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

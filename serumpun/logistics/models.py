@@ -89,6 +89,17 @@ class Rate(models.Model):
         blank=True,
         help_text=_("Blank: applies to general and reefer cargo."),
     )
+    applies_to = models.CharField(
+        _("applies to"),
+        max_length=8,
+        blank=True,
+        choices=[
+            (RateMode.SEA_LCL, RateMode.SEA_LCL.label),
+            (RateMode.SEA_FCL, RateMode.SEA_FCL.label),
+            (RateMode.AIR, RateMode.AIR.label),
+        ],
+        help_text=_("For local charges: which shipments pay it (blank: all)."),
+    )
     charge = models.CharField(
         _("charge"),
         max_length=40,
@@ -147,6 +158,10 @@ class Rate(models.Model):
         related_name="+",
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Set on rates seeded from data/logistics/rates-reference.yaml, so reloading updates them.
+    reference_key = models.CharField(
+        max_length=60, null=True, blank=True, unique=True, editable=False
+    )
     is_demo = models.BooleanField(_("demo record"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -616,7 +616,8 @@ def _solve_week(
         )
     solved_cost = solver.objective_value / CENTS_PER_USD
     bound = solver.best_objective_bound / CENTS_PER_USD
-    if solved_cost > week.hint_cost:  # never return worse than the heuristic
+    # never return worse than the heuristic (costs are compared in whole cents)
+    if _cents(solved_cost) > _cents(week.hint_cost):
         return _GroupResult(
             week.hint_boxes, week.hint_lcl, week.hint_cost, bound, False, seconds
         )

@@ -31,10 +31,12 @@ from serumpun.logistics.rules.quote import (
     QuoteParams,
     Range,
 )
+from serumpun.logistics.rules.route_map import BOX
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "logistics"
 LANES_FILE = DATA_DIR / "sea-lanes.json"
 QUOTING_FILE = DATA_DIR / "quoting.yaml"
+BASEMAP_FILE = DATA_DIR / "basemap.json"
 #: coordinate decimals kept for a lane's drawn path (±1 km is plenty for an overview map)
 PATH_DECIMALS = 2
 
@@ -109,6 +111,39 @@ def compute_sea_lanes(
         for b in codes[i + 1 :]:
             lanes[f"{a}-{b}"] = _searoute(points[a], points[b])
     return lanes
+
+
+def compute_basemap() -> list[list[list[float]]]:
+    """searoute's marnet lines that touch the corridor box, as [lon, lat] lists."""
+    import searoute  # 0.2 s import: only the precompute command needs it
+
+    west, south, east, north = BOX
+    marnet = Path(searoute.__file__).parent / "data" / "marnet_searoute.geojson"
+    data = json.loads(marnet.read_text(encoding="utf-8"))
+    lines: list[list[list[float]]] = []
+    for feature in data["features"]:
+        geometry = feature["geometry"]
+        parts = (
+            [geometry["coordinates"]]
+            if geometry["type"] == "LineString"
+            else geometry["coordinates"]
+        )
+        for part in parts:
+            points = [
+                [round(c[0], PATH_DECIMALS), round(c[1], PATH_DECIMALS)] for c in part
+            ]
+            if any(west <= x <= east and south <= y <= north for x, y in points):
+                lines.append(points)
+    return lines
+
+
+@cache
+def basemap_lines() -> tuple[tuple[tuple[float, float], ...], ...]:
+    """The precomputed basemap (empty when the file is missing)."""
+    if not BASEMAP_FILE.exists():
+        return ()
+    data = json.loads(BASEMAP_FILE.read_text(encoding="utf-8"))
+    return tuple(tuple((float(x), float(y)) for x, y in line) for line in data["lines"])
 
 
 def _searoute(a: tuple[float, float], b: tuple[float, float]) -> dict[str, Any]:

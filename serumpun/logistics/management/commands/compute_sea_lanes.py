@@ -39,3 +39,19 @@ class Command(BaseCommand):
             json.dumps(payload, indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )
         self.stdout.write(f"{len(lanes)} lanes written to {network.LANES_FILE}")
+        lines = network.compute_basemap()
+        network.BASEMAP_FILE.write_text(
+            json.dumps(
+                {
+                    "note": "searoute marnet shipping lanes clipped to the corridor box: "
+                    "a schematic of where ships sail, not a coastline.",
+                    "lines": lines,
+                },
+                separators=(",", ":"),
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        self.stdout.write(
+            f"{len(lines)} basemap lines written to {network.BASEMAP_FILE}"
+        )

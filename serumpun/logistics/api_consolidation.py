@@ -22,7 +22,7 @@ from serumpun.core.models import Port
 from serumpun.core.pagination import LimitOffset
 from serumpun.logistics import network, pricing
 from serumpun.logistics.containers import container_specs, container_types
-from serumpun.logistics.queries_demand import DemandQuery, lane_demand
+from serumpun.logistics.queries_demand import DemandQuery, default_months, lane_demand
 from serumpun.logistics.rules.consolidation import (
     MissingRateError,
     ShipmentLoad,
@@ -47,9 +47,6 @@ DEFAULT_TIME_LIMIT_S = 10.0
 #: dates far from today are typos (and year 9999 would overflow week arithmetic)
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2100, 12, 31)
-#: the default lane-demand window: the past year and the pledges of the next quarter
-MONTHS_BACK = 11
-MONTHS_AHEAD = 3
 LOCODE_PATTERN = r"^[A-Za-z]{2}[A-Za-z0-9]{3}$"
 MONTH_PATTERN = r"^(20\d\d|2100)-(0[1-9]|1[0-2])$"
 
@@ -318,17 +315,6 @@ def lane_month_out(cell: LaneMonth) -> dict[str, Any]:
         ],
         "min_shippers": DEFAULT_MIN_SHIPPERS,
     }
-
-
-def default_months(today: dt.date) -> tuple[dt.date, dt.date]:
-    """The past year and the next quarter, as first days of months."""
-    first = today.replace(day=1)
-    back = (first.year * 12 + first.month - 1) - MONTHS_BACK
-    ahead = (first.year * 12 + first.month - 1) + MONTHS_AHEAD
-    return (
-        dt.date(back // 12, back % 12 + 1, 1),
-        dt.date(ahead // 12, ahead % 12 + 1, 1),
-    )
 
 
 def resolve_demand_query(

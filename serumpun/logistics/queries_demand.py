@@ -9,15 +9,18 @@ destination port; cancelled shipments are left out. A shipment counts in the mon
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
 
+from serumpun.core.models import Port
+from serumpun.logistics import network
 from serumpun.logistics.containers import container_types
-from serumpun.logistics.models import Shipment, ShipmentStatus
+from serumpun.logistics.models import Rate, Shipment, ShipmentStatus
+from serumpun.logistics.quoting import rate_lines
 from serumpun.logistics.rules.lane_demand import (
     DEFAULT_MIN_SHIPPERS,
     Box20,
@@ -27,8 +30,20 @@ from serumpun.logistics.rules.lane_demand import (
     month_range,
     publish_cell,
 )
-from serumpun.logistics.rules.quote import PANJANG
+from serumpun.logistics.rules.quote import (
+    PANJANG,
+    Cargo,
+    Node,
+    Origin,
+    QuoteOption,
+    RateLine,
+    quote_routes,
+)
 
+#: the default window: the past year and the pledges of the next quarter
+MONTHS_BACK = 11
+MONTHS_AHEAD = 3
+MONTHS_PER_YEAR = 12
 #: the container type that defines a TEU
 TEU_TYPE = "20GP"
 HS_CHAPTER_DIGITS = 2
@@ -42,6 +57,16 @@ class DemandQuery:
     last_month: date
     origin_locode: str = PANJANG
     destination_locode: str | None = None
+
+
+def default_months(today: date) -> tuple[date, date]:
+    """The past year and the next quarter, as first days of months."""
+    index = today.year * MONTHS_PER_YEAR + today.month - 1
+    back, ahead = index - MONTHS_BACK, index + MONTHS_AHEAD
+    return (
+        date(back // MONTHS_PER_YEAR, back % MONTHS_PER_YEAR + 1, 1),
+        date(ahead // MONTHS_PER_YEAR, ahead % MONTHS_PER_YEAR + 1, 1),
+    )
 
 
 def teu_box() -> Box20:
@@ -142,3 +167,90 @@ def lane_demand(
         publish_cell(cell, box=box, min_shippers=min_shippers)
         for cell in demand_sums(query)
     ]
+
+
+# --- The "weekly direct Panjang–Port Klang call" scenario -------------------------------------
+
+#: what the scenario compares: a typical MSME LCL consignment and one full 20' box
+SCENARIO_CARGO = {
+    "sea_lcl": Cargo(weight_kg=800.0, volume_m3=2.0, kind="general"),
+    "sea_fcl_20": Cargo(weight_kg=10_000.0, volume_m3=20.0, kind="general"),
+}
+SCENARIO_DESTINATION = "MYPKG"
+#: a weekly call: one departure a week
+SCENARIO_DEPARTURES_PER_WEEK = 1.0
+
+
+@dataclass(frozen=True)
+class ScenarioRow:
+    """Today's cheapest routing vs a modelled direct call, for one mode."""
+
+    mode: str
+    today: QuoteOption | None
+    direct: QuoteOption | None
+
+
+def _direct(line: RateLine) -> RateLine:
+    # A direct call is modelled at today's through rate (no public price exists for it):
+    # the difference shown is time and emissions, and the hub's charges if any.
+    return replace(
+        line,
+        via="",
+        transit_days_min=None,
+        transit_days_max=None,
+        departures_per_week=SCENARIO_DEPARTURES_PER_WEEK,
+    )
+
+
+def direct_call_scenario(*, as_of: date) -> list[ScenarioRow]:
+    """Panjang → Port Klang today (via the rate book's hub) vs a weekly direct call.
+
+    Constant queries: ports, hubs and rates once, whatever the modes compared.
+    """
+    ports = list(Port.objects.all())
+    panjang = next(
+        (p for p in ports if p.locode == PANJANG and p.kind == Port.Kind.SEAPORT), None
+    )
+    if panjang is None:
+        return []
+    hubs = set(Rate.objects.exclude(via_locode="").values_list("via_locode", flat=True))
+    pairs = {(PANJANG, SCENARIO_DESTINATION)}
+    for hub in hubs:
+        pairs.update({(PANJANG, hub), (hub, SCENARIO_DESTINATION)})
+    net = network.build_network(ports, pairs)
+    rates = rate_lines(
+        Rate.objects.valid_on(as_of).filter(
+            Q(origin_locode__in=[PANJANG, SCENARIO_DESTINATION, *hubs])
+        ),
+        network.fx_usd_per_unit(),
+    )
+    direct_rates = [
+        _direct(r)
+        if r.mode in ("sea_lcl", "sea_fcl")
+        and r.origin == PANJANG
+        and r.destination == SCENARIO_DESTINATION
+        else r
+        for r in rates
+    ]
+    origin = Origin(
+        Node(panjang.locode, panjang.name, panjang.lat, panjang.lon), is_regency=False
+    )
+    params = network.quote_params()
+    containers = network.container_caps()
+    rows = []
+    for mode, cargo in SCENARIO_CARGO.items():
+        found = []
+        for lines in (rates, direct_rates):
+            result = quote_routes(
+                origin=origin,
+                destination=SCENARIO_DESTINATION,
+                cargo=cargo,
+                rates=lines,
+                network=net,
+                params=params,
+                containers=containers,
+                as_of=as_of,
+            )
+            found.append(next((o for o in result.options if o.mode == mode), None))
+        rows.append(ScenarioRow(mode=mode, today=found[0], direct=found[1]))
+    return rows

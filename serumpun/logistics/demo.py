@@ -48,6 +48,8 @@ VOLUME_SIGMA = 0.8
 MIN_VOLUME_M3, MAX_VOLUME_M3 = 0.1, 6.0
 SHIPMENTS_PER_MSME = 2
 WEEKS_AHEAD = 4
+#: share of demo shipments already firmly booked (the rest are pledges)
+BOOKED_SHARE = 0.4
 
 
 def _rate(key: str, **fields: Any) -> dict[str, Any]:
@@ -301,7 +303,7 @@ def seed_shipments(ctx: SeedContext) -> None:
                     ready_date=ready,
                     latest_date=ready + dt.timedelta(days=rng.choice((7, 14, 21))),
                     status=ShipmentStatus.BOOKED
-                    if rng.random() < 0.4
+                    if rng.random() < BOOKED_SHARE
                     else ShipmentStatus.PLEDGED,
                     is_demo=True,
                 )

@@ -132,6 +132,8 @@ def _quote_context(result: quoting.QuoteResult, data: dict[str, Any]) -> dict[st
             "name": presenters.mode_name(o.mode),
             "lines": [(presenters.cost_item_text(i), i.amount) for i in o.breakdown],
             "unconfirmed": any(s.confidence != "high" for s in o.rate_sources),
+            "map": _map_for(o),
+            "legs": [(leg, presenters.LEG_MODE_NAMES[leg.mode]) for leg in o.legs],
         }
         for o in result.options
     ]
@@ -143,15 +145,12 @@ def _quote_context(result: quoting.QuoteResult, data: dict[str, Any]) -> dict[st
         }
         for o in result.omitted
     ]
-    chosen = result.options[0] if result.options else None
     return {
         "result": result,
         "options": options,
         "omitted": omitted,
         "weight_kg": data["weight_kg"],
         "volume_m3": data["volume_m3"],
-        "map": _map_for(chosen) if chosen else None,
-        "map_options": [_map_for(o) for o in result.options[:4]],
         "factors": network.quoting_data()["emission_factors"],
     }
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 BOX = (99.0, -7.5, 108.5, 7.0)
 WIDTH = 380
 MARGIN = 10
+#: labels of points right of this share of the width are drawn to their left
+RIGHT_LABEL_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ class MapLabel:
     x: float
     y: float
     on_route: bool
+    anchor: str = "start"  # "end" near the right edge so the label stays inside the map
+    dx: int = 6
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,18 @@ def route_map(
     labels = []
     for code, name, lat, lon in places:
         x, y = projection.xy(lon, lat)
-        labels.append(MapLabel(code, name, x, y, code in route_codes))
+        right = x > WIDTH * RIGHT_LABEL_SHARE
+        labels.append(
+            MapLabel(
+                code,
+                name,
+                x,
+                y,
+                code in route_codes,
+                "end" if right else "start",
+                -6 if right else 6,
+            )
+        )
     return RouteMap(
         width=WIDTH,
         height=projection.height,

@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from serumpun.core.models import Confidence
 from serumpun.exporters.models import Product
 from serumpun.logistics import quoting
 from serumpun.logistics.forms_landed import LandedCostForm, tariff_book
@@ -102,6 +103,10 @@ def _calculate(data: dict[str, Any], book: TariffBook) -> dict[str, Any]:
         context["quoted_items"] = [
             (cost_item_text(item), item.amount) for item in quoted.option.breakdown
         ]
+        context["quoted_sources"] = [
+            (source.title, source.date, confidence_label(source.confidence))
+            for source in quoted.option.rate_sources
+        ]
     consignment = LandedCostInput(
         hs_code=data["hs_code"],
         quantity_kg=data["quantity_kg"],
@@ -122,8 +127,17 @@ def _calculate(data: dict[str, Any], book: TariffBook) -> dict[str, Any]:
             data=consignment,
             book=book,
         )
-    context["line"] = book.line(data["hs_code"])
+    line = book.line(data["hs_code"])
+    context["line"] = line
+    context["confidence"] = {
+        key: confidence_label(value) for key, value in line.confidence.items()
+    }
     return context
+
+
+def confidence_label(value: str) -> str:
+    """A confidence mark in words ("low — to be confirmed")."""
+    return str(Confidence(value).label)
 
 
 @require_safe
@@ -138,7 +152,12 @@ def landed_cost_page(request: HttpRequest) -> HttpResponse:
     )
     form = LandedCostForm(request.GET or None, products=products)
     book = tariff_book()
-    context: dict[str, Any] = {"form": form, "book": book}
+    context: dict[str, Any] = {
+        "form": form,
+        "book": book,
+        "insurance_confidence": confidence_label(book.insurance_confidence),
+        "fx_confidence": confidence_label(book.usd_myr.confidence),
+    }
     if form.is_bound and form.is_valid():
         context.update(_calculate(form.cleaned_data, book))
     htmx = request.htmx  # type: ignore[attr-defined]

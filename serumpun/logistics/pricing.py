@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from serumpun.logistics import network
 from serumpun.logistics.models import Rate, RateMode
-from serumpun.logistics.quoting import rate_lines
+from serumpun.logistics.quoting import RATE_COLUMNS, rate_lines
 from serumpun.logistics.rules.consolidation import PoolingCosts
 from serumpun.logistics.rules.pool_prices import pool_prices
 from serumpun.logistics.rules.quote import PANJANG, PRIOK
@@ -37,6 +37,7 @@ def pooling_costs(destination_locodes: Collection[str], *, as_of: date) -> Pooli
             )
         )
         .filter(Q(origin_locode__in=DEPARTURE_PORTS) | Q(mode=RateMode.LOCAL))
+        .values(*RATE_COLUMNS)
     )
     prices = pool_prices(
         rate_lines(rates, network.fx_usd_per_unit()),

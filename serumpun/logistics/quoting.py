@@ -8,17 +8,20 @@ apply) in a constant number of queries, converts rate amounts to USD and hands e
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from serumpun.core.models import Port, Regency
 from serumpun.logistics import network
-from serumpun.logistics.models import CargoKind, Rate
+from serumpun.logistics.models import CargoKind, Rate, RateMode
 from serumpun.logistics.rules.quote import (
     BAKAUHENI,
     MERAK,
@@ -28,6 +31,7 @@ from serumpun.logistics.rules.quote import (
     Node,
     Origin,
     QuoteOption,
+    QuoteParams,
     QuoteResult,
     RateLine,
     quote_routes,
@@ -43,42 +47,138 @@ ORIGIN_COUNTRY = "ID"
 EXPIRED_LOOKBACK = timedelta(days=366)
 
 
-def rate_lines(rates: Iterable[Rate], fx: dict[str, float]) -> list[RateLine]:
-    """Rate-book rows as the engine's lines, amounts converted to USD."""
+#: the Rate columns the engine reads (fetched with .values(): no model instances)
+RATE_COLUMNS = (
+    "id",
+    "mode",
+    "basis",
+    "origin_locode",
+    "destination_locode",
+    "via_locode",
+    "container_code",
+    "cargo_kind",
+    "applies_to",
+    "charge",
+    "amount",
+    "currency",
+    "minimum",
+    "valid_from",
+    "valid_to",
+    "source_title",
+    "source_date",
+    "confidence",
+    "transit_days_min",
+    "transit_days_max",
+    "sailings_per_week",
+)
+
+
+def rate_lines(
+    rows: Iterable[Mapping[str, Any]], fx: Mapping[str, float]
+) -> list[RateLine]:
+    """Rate-book rows (`.values(*RATE_COLUMNS)`) as the engine's lines, amounts in USD."""
     lines = []
-    for rate in rates:
-        per_usd = fx.get(rate.currency)
+    for row in rows:
+        per_usd = fx.get(row["currency"])
         if per_usd is None:
             continue  # a currency we cannot convert is not priced (never guessed)
+        minimum, per_week = row["minimum"], row["sailings_per_week"]
         lines.append(
             RateLine(
-                id=rate.pk,
-                mode=rate.mode,
-                basis=rate.basis,
-                origin=rate.origin_locode,
-                destination=rate.destination_locode,
-                via=rate.via_locode,
-                container_code=rate.container_code,
-                cargo_kind=rate.cargo_kind,
-                applies_to=rate.applies_to,
-                charge=rate.charge,
-                amount_usd=float(rate.amount) * per_usd,
-                minimum_usd=None
-                if rate.minimum is None
-                else float(rate.minimum) * per_usd,
-                valid_from=rate.valid_from,
-                valid_to=rate.valid_to,
-                source_title=rate.source_title,
-                source_date=rate.source_date,
-                confidence=rate.confidence,
-                transit_days_min=rate.transit_days_min,
-                transit_days_max=rate.transit_days_max,
-                departures_per_week=None
-                if rate.sailings_per_week is None
-                else float(rate.sailings_per_week),
+                id=row["id"],
+                mode=row["mode"],
+                basis=row["basis"],
+                origin=row["origin_locode"],
+                destination=row["destination_locode"],
+                via=row["via_locode"],
+                container_code=row["container_code"],
+                cargo_kind=row["cargo_kind"],
+                applies_to=row["applies_to"],
+                charge=row["charge"],
+                amount_usd=float(row["amount"]) * per_usd,
+                minimum_usd=None if minimum is None else float(minimum) * per_usd,
+                valid_from=row["valid_from"],
+                valid_to=row["valid_to"],
+                source_title=row["source_title"],
+                source_date=row["source_date"],
+                confidence=row["confidence"],
+                transit_days_min=row["transit_days_min"],
+                transit_days_max=row["transit_days_max"],
+                departures_per_week=None if per_week is None else float(per_week),
             )
         )
     return lines
+
+
+@dataclass(frozen=True)
+class RateBook:
+    """The whole rate book as engine lines, indexed by lane: one snapshot per version."""
+
+    version: tuple[Any, ...]
+    by_lane: Mapping[tuple[str, str, str], tuple[RateLine, ...]]  # (mode, origin, dest)
+    local: Mapping[str, tuple[RateLine, ...]]  # levied at a port
+    land: tuple[RateLine, ...]  # road and ferry
+
+    def lines_for(
+        self, departure: list[str], destination: str, params: QuoteParams, day: date
+    ) -> list[RateLine]:
+        """The lines a quote to `destination` can use: valid on `day` or recently expired."""
+        gateway = params.air_gateways.get(destination, destination)
+        found: list[RateLine] = list(self.land)
+        for pol in departure:
+            for mode in (RateMode.SEA_LCL, RateMode.SEA_FCL):
+                found += self.by_lane.get((mode, pol, destination), ())
+        for airport in params.air_origins:
+            found += self.by_lane.get((RateMode.AIR, airport, gateway), ())
+        for port in {*departure, destination, *params.air_origins, gateway}:
+            found += self.local.get(port, ())
+        oldest = day - EXPIRED_LOOKBACK
+        return [
+            line
+            for line in found
+            if line.valid_from <= day
+            and (line.valid_to is None or line.valid_to >= oldest)
+        ]
+
+
+_snapshot: RateBook | None = None
+
+
+def rate_book() -> RateBook:
+    """The rate book, re-read only when a rate was added, changed or deleted (one query).
+
+    Quotes are read far more often than rates change; the version (count, newest change,
+    highest id) costs one aggregate query, the snapshot is rebuilt when it differs.
+    """
+    global _snapshot  # noqa: PLW0603 — a per-process cache, replaced whole
+    version = tuple(
+        Rate.objects.aggregate(
+            n=Count("id"), changed=Max("updated_at"), top=Max("id")
+        ).values()
+    )
+    current = _snapshot
+    if current is not None and current.version == version:
+        return current
+    by_lane: dict[tuple[str, str, str], list[RateLine]] = defaultdict(list)
+    local: dict[str, list[RateLine]] = defaultdict(list)
+    land: list[RateLine] = []
+    for line in rate_lines(
+        Rate.objects.values(*RATE_COLUMNS), network.fx_usd_per_unit()
+    ):
+        if line.mode in (RateMode.ROAD, RateMode.FERRY):
+            land.append(line)
+        elif line.mode == RateMode.LOCAL:
+            local[line.origin].append(line)
+        else:
+            by_lane[(line.mode, line.origin, line.destination)].append(line)
+    current = RateBook(
+        version=version,
+        by_lane={k: tuple(v) for k, v in by_lane.items()},
+        local={k: tuple(v) for k, v in local.items()},
+        land=tuple(land),
+    )
+    _snapshot = current
+    return current
 
 
 def _resolve_origin(
@@ -156,30 +256,14 @@ def quote_with_reasons(
     departure = [PANJANG, PRIOK] + [
         code for code in (resolved.node.code,) if code not in (PANJANG, PRIOK)
     ]
-    hubs = _hubs()
+    lines = rate_book().lines_for(departure, destination, params, day)
+    hubs = {line.via for line in lines if line.via}
     sea_pairs = {(BAKAUHENI, MERAK)}
     for pol in departure:
         sea_pairs.add((pol, destination))
         for hub in hubs:
             sea_pairs.update({(pol, hub), (hub, destination)})
-    net = network.load_network(sea_pairs)
-    lane_codes = {
-        "",
-        destination,
-        *departure,
-        BAKAUHENI,
-        MERAK,
-        *params.air_origins,
-        *params.air_gateways.values(),
-    }
-    rates = Rate.objects.filter(
-        Q(origin_locode__in=lane_codes) | Q(mode="road"),
-        valid_from__lte=day,
-    ).filter(
-        # recently expired rates too, so an omitted option can say its rate expired
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day - EXPIRED_LOOKBACK)
-    )
-    lines = rate_lines(rates, network.fx_usd_per_unit())
+    net = network.build_network(ports, sea_pairs)
     return quote_routes(
         origin=resolved,
         destination=destination,
@@ -189,15 +273,6 @@ def quote_with_reasons(
         params=params,
         containers=network.container_caps(),
         as_of=day,
-    )
-
-
-def _hubs() -> list[str]:
-    """Transshipment ports the rate book may route through (Singapore, Tanjung Pelepas)."""
-    return list(
-        Rate.objects.exclude(via_locode="")
-        .values_list("via_locode", flat=True)
-        .distinct()
     )
 
 

@@ -438,9 +438,8 @@ def _local_charges(
 ) -> list[tuple[float, RateLine]]:
     """Local charges levied at `port` for this kind of shipment: the cheapest per charge."""
     best: dict[str, tuple[float, RateLine]] = {}
-    for rate in _valid(rates, as_of, cargo.kind):
-        if rate.mode != "local" or rate.origin != port:
-            continue
+    levied = [r for r in rates if r.mode == "local" and r.origin == port]
+    for rate in _valid(levied, as_of, cargo.kind):
         if rate.applies_to not in ("", applies_to):
             continue
         if rate.container_code and rate.container_code != container_code:
@@ -567,9 +566,13 @@ def _sea_options(
                 Omitted(api_mode, route_base, _no_rate(api_mode, pol, pod, lane, as_of))
             )
             continue
-        priced: list[tuple[float, QuoteOption]] = []
-        reasons: list[Reason] = []
-        for rate in valid:
+        # Rates of one lane differ only in freight and routing (first mile and local
+        # charges are the same), so the cheapest freight that can be routed wins.
+        units = float(boxes) if box else cargo.revenue_tonnes
+        ordered = sorted(valid, key=lambda r: (_apply(r, units), r.via, r.id))
+        option: QuoteOption | None = None
+        reason: Reason | None = None
+        for rate in ordered:
             try:
                 option = _price_sea(
                     api_mode=api_mode,
@@ -587,13 +590,15 @@ def _sea_options(
                     as_of=as_of,
                 )
             except NoRateError as exc:
-                reasons.append(exc.reason)
+                reason = reason or exc.reason
+                if exc.reason.code != "no_distance":
+                    break  # a first-mile leg without a rate fails every sea rate alike
                 continue
-            priced.append((option.total_usd, option))
-        if not priced:
-            omitted.append(Omitted(api_mode, route_base, reasons[0]))
+            break
+        if option is None:
+            omitted.append(Omitted(api_mode, route_base, reason or Reason("no_rate")))
             continue
-        options.append(min(priced, key=lambda p: (p[0], p[1].route))[1])
+        options.append(option)
     return options, omitted
 
 
@@ -748,25 +753,23 @@ def _air_options(
             continue
         try:
             approach = _approach(origin, airport, network, params)
-            priced = [
-                _price_air(
-                    rate=rate,
-                    approach=approach,
-                    airport=airport,
-                    arrival=arrival,
-                    origin=origin,
-                    cargo=cargo,
-                    chargeable=chargeable,
-                    rates=rates,
-                    params=params,
-                    as_of=as_of,
-                )
-                for rate in valid
-            ]
+            cheapest = min(valid, key=lambda r: (_apply(r, chargeable), r.id))
+            option = _price_air(
+                rate=cheapest,
+                approach=approach,
+                airport=airport,
+                arrival=arrival,
+                origin=origin,
+                cargo=cargo,
+                chargeable=chargeable,
+                rates=rates,
+                params=params,
+                as_of=as_of,
+            )
         except NoRateError as exc:
             omitted.append(Omitted("air", route, exc.reason))
             continue
-        options.append(min(priced, key=lambda o: o.total_usd))
+        options.append(option)
     return options, omitted
 
 

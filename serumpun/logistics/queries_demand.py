@@ -20,7 +20,7 @@ from serumpun.core.models import Port
 from serumpun.logistics import network
 from serumpun.logistics.containers import container_types
 from serumpun.logistics.models import Rate, Shipment, ShipmentStatus
-from serumpun.logistics.quoting import rate_lines
+from serumpun.logistics.quoting import RATE_COLUMNS, rate_lines
 from serumpun.logistics.rules.lane_demand import (
     DEFAULT_MIN_SHIPPERS,
     Box20,
@@ -219,9 +219,9 @@ def direct_call_scenario(*, as_of: date) -> list[ScenarioRow]:
         pairs.update({(PANJANG, hub), (hub, SCENARIO_DESTINATION)})
     net = network.build_network(ports, pairs)
     rates = rate_lines(
-        Rate.objects.valid_on(as_of).filter(
-            Q(origin_locode__in=[PANJANG, SCENARIO_DESTINATION, *hubs])
-        ),
+        Rate.objects.valid_on(as_of)
+        .filter(Q(origin_locode__in=[PANJANG, SCENARIO_DESTINATION, *hubs]))
+        .values(*RATE_COLUMNS),
         network.fx_usd_per_unit(),
     )
     direct_rates = [

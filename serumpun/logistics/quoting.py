@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from serumpun.core.models import Port, Regency
@@ -141,21 +141,50 @@ class RateBook:
         ]
 
 
-_snapshot: RateBook | None = None
+@dataclass(frozen=True)
+class Snapshot:
+    """What every quote reads: the rate book, our ports and the regencies with coordinates."""
+
+    version: tuple[Any, ...]
+    rates: RateBook
+    ports: tuple[Port, ...]
+    regencies: Mapping[str, Regency]
 
 
-def rate_book() -> RateBook:
-    """The rate book, re-read only when a rate was added, changed or deleted (one query).
+_snapshot: Snapshot | None = None
 
-    Quotes are read far more often than rates change; the version (count, newest change,
-    highest id) costs one aggregate query, the snapshot is rebuilt when it differs.
+
+def _version() -> tuple[Any, ...]:
+    """One query over the three tables: any added, changed or deleted row changes it."""
+    rate, port, regency = (
+        Rate._meta.db_table,
+        Port._meta.db_table,
+        Regency._meta.db_table,
+    )
+    # Ports and regencies have no change stamp: their edited columns are summed instead.
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM {rate}), (SELECT MAX(updated_at) FROM {rate}),"  # noqa: S608 — table names from models, no input
+        f" (SELECT MAX(id) FROM {rate}),"
+        f" (SELECT COUNT(*) FROM {port}),"
+        f" (SELECT SUM(lat + lon + LENGTH(name) + LENGTH(CAST(aliases AS TEXT))) FROM {port}),"
+        f" (SELECT COUNT(*) FROM {regency} WHERE lat IS NOT NULL),"
+        f" (SELECT SUM(lat + lon + COALESCE(road_km_to_panjang, 0) + LENGTH(capital))"
+        f" FROM {regency} WHERE lat IS NOT NULL)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return tuple(row)
+
+
+def snapshot() -> Snapshot:
+    """The rate book, ports and regencies, re-read only when one of them changed.
+
+    Quotes are read far more often than rates or reference rows change: the version costs
+    one small query, the snapshot is rebuilt when it differs.
     """
     global _snapshot  # noqa: PLW0603 — a per-process cache, replaced whole
-    version = tuple(
-        Rate.objects.aggregate(
-            n=Count("id"), changed=Max("updated_at"), top=Max("id")
-        ).values()
-    )
+    version = _version()
     current = _snapshot
     if current is not None and current.version == version:
         return current
@@ -171,23 +200,33 @@ def rate_book() -> RateBook:
             local[line.origin].append(line)
         else:
             by_lane[(line.mode, line.origin, line.destination)].append(line)
-    current = RateBook(
+    current = Snapshot(
         version=version,
-        by_lane={k: tuple(v) for k, v in by_lane.items()},
-        local={k: tuple(v) for k, v in local.items()},
-        land=tuple(land),
+        rates=RateBook(
+            version=version,
+            by_lane={k: tuple(v) for k, v in by_lane.items()},
+            local={k: tuple(v) for k, v in local.items()},
+            land=tuple(land),
+        ),
+        ports=tuple(Port.objects.all()),
+        regencies={r.code: r for r in Regency.objects.filter(lat__isnull=False)},
     )
     _snapshot = current
     return current
 
 
+def rate_book() -> RateBook:
+    """The current rate book (see `snapshot`)."""
+    return snapshot().rates
+
+
 def _resolve_origin(
-    origin: str, ports: list[Port]
+    origin: str, ports: list[Port], regencies: Mapping[str, Regency]
 ) -> tuple[Origin, dict[str, list[str]]]:
     code = origin.strip().upper()
     errors: dict[str, list[str]] = {}
     if code.isdigit():
-        regency = Regency.objects.filter(code=code).first()
+        regency = regencies.get(code)
         if regency is None or regency.lat is None or regency.lon is None:
             errors["origin"] = [_("Unknown regency code %(code)s.") % {"code": code}]
             return Origin(Node(code, code, 0.0, 0.0), is_regency=True), errors
@@ -235,8 +274,9 @@ def quote_with_reasons(
     those valid on `ready_date` (or `as_of`), so a shipment ready after a rate expires is not
     priced with it. Raises ValidationError naming the field for bad input.
     """
-    ports = list(Port.objects.all())
-    resolved, errors = _resolve_origin(origin, ports)
+    current = snapshot()
+    ports = list(current.ports)
+    resolved, errors = _resolve_origin(origin, ports, current.regencies)
     destination = _resolve_destination(destination_locode, ports)
     if destination is None:
         errors["destination"] = [
@@ -256,7 +296,7 @@ def quote_with_reasons(
     departure = [PANJANG, PRIOK] + [
         code for code in (resolved.node.code,) if code not in (PANJANG, PRIOK)
     ]
-    lines = rate_book().lines_for(departure, destination, params, day)
+    lines = current.rates.lines_for(departure, destination, params, day)
     hubs = {line.via for line in lines if line.via}
     sea_pairs = {(BAKAUHENI, MERAK)}
     for pol in departure:

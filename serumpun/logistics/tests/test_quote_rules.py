@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from serumpun.logistics.rules.quote import (
     Cargo,
@@ -387,3 +389,65 @@ def test_options_are_sorted_cheapest_first():
     totals = [o.total_usd for o in result.options]
     assert totals == sorted(totals)
     assert {o.mode for o in result.options} == {"sea_lcl", "air"}
+
+
+ALL_RATES = [
+    TRUCK,
+    LCL,
+    AIR,
+    line(6, "sea_lcl", "per_rt", "IDJKT", "MYPKG", amount_usd=50.0, minimum_usd=100.0),
+    line(7, "ferry", "per_trip", "IDBK2", "IDMRK", amount_usd=60.0),
+    line(
+        8,
+        "sea_fcl",
+        "per_container",
+        "IDPJG",
+        "MYPKG",
+        amount_usd=450.0,
+        container_code="20GP",
+    ),
+    line(
+        12,
+        "sea_fcl",
+        "per_container",
+        "IDPJG",
+        "MYPKG",
+        amount_usd=700.0,
+        container_code="40GP",
+        via="SGSIN",
+    ),
+    line(13, "air", "per_kg", "IDCGK", "MYKUL", amount_usd=5.5, minimum_usd=247.5),
+]
+
+
+@given(
+    weight=st.floats(min_value=0.1, max_value=200_000),
+    volume=st.floats(min_value=0.001, max_value=500),
+    kind=st.sampled_from(["general", "reefer"]),
+)
+@settings(max_examples=150, deadline=None)
+def test_every_option_is_consistent_for_any_cargo(weight, volume, kind):
+    result = run(ALL_RATES, Cargo(weight, volume, kind))
+    for found in result.options:
+        assert found.total_usd >= 0
+        assert found.total_usd == pytest.approx(
+            sum(i.amount for i in found.breakdown), abs=0.05
+        )
+        assert 1 <= found.transit_days.min <= found.transit_days.max
+        assert found.co2e_kg >= 0
+        # legs chain from the origin to the destination without gaps
+        assert found.legs[0].origin.code == "1801"
+        for a, b in zip(found.legs, found.legs[1:], strict=False):
+            assert a.destination.code == b.origin.code
+        assert found.route == ("1801", *(leg.destination.code for leg in found.legs))
+        if found.containers:
+            box = next(
+                c
+                for c in CONTAINERS
+                if found.mode.endswith(c.code[:2]) and c.reefer == (kind == "reefer")
+            )
+            assert found.containers * box.usable_volume_m3 >= volume
+            assert found.containers * box.payload_kg >= weight
+    assert {(o.mode, o.route[1]) for o in result.options}.isdisjoint(
+        {(o.mode, o.route[1]) for o in result.omitted}
+    )

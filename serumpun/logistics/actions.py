@@ -536,3 +536,41 @@ def publish_plan(*, plan: ConsolidationPlan, by: User) -> ConsolidationPlan:
             kind="logistics.plan_published",
         )
     return locked
+
+
+# --- Network ---------------------------------------------------------------------------------
+
+#: the longest plausible road distance from a Lampung regency to Panjang (km)
+MAX_ROAD_KM = 1000
+
+
+def may_edit_road_distances(user: Any) -> bool:
+    """Provincial officers (who know the roads) and the transport attaché."""
+    return has_permission(user, "ratebook.manage") or (
+        getattr(user, "is_authenticated", False) and Role.OFFICER in user.roles
+    )
+
+
+def set_road_distance(*, by: User, regency: Regency, km: Decimal) -> Regency:
+    """Correct a regency capital's road distance to Panjang port (research §2.6 estimates)."""
+    if not may_edit_road_distances(by):
+        raise PermissionDenied(_("Your role may not edit road distances."))
+    if not (0 < km <= MAX_ROAD_KM):
+        raise ValidationError(
+            {
+                "km": [
+                    _("Enter a distance between 1 and %(max)s km.")
+                    % {"max": MAX_ROAD_KM}
+                ]
+            }
+        )
+    with transaction.atomic():
+        Regency.objects.filter(pk=regency.pk).update(road_km_to_panjang=float(km))
+        regency.road_km_to_panjang = float(km)
+        audit.record(
+            actor=by,
+            action="logistics.set_road_distance",
+            obj=regency,
+            fields=["road_km_to_panjang"],
+        )
+    return regency

@@ -38,6 +38,11 @@ class LogisticsConfig(AppConfig):
                 {Role.MSME_OWNER, Role.TRANSPORT_ATTACHE, Role.OFFICER},
             ),
             (_("Rate book"), "logistics:rate_list", transport),
+            (
+                _("Road distances"),
+                "logistics:road_distances",
+                {Role.OFFICER, Role.TRANSPORT_ATTACHE},
+            ),
             (_("Lane demand"), "logistics:lane_demand", transport),
         ]
         for label, url_name, roles in entries:

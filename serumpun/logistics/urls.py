@@ -16,6 +16,7 @@ urlpatterns = [
     path("pooling/", views.plan_list, name="plan_list"),
     path("pooling/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("pooling/<int:pk>/publish/", views.plan_publish, name="plan_publish"),
+    path("road-distances/", views.road_distances, name="road_distances"),
     *urls_landed.urlpatterns,
     *urls_evidence.urlpatterns,
 ]

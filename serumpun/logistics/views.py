@@ -5,6 +5,7 @@ Landed cost and lane-demand evidence are in views_landed.py and views_evidence.p
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from django.contrib import messages
@@ -27,10 +28,16 @@ from serumpun.accounts.models import User
 from serumpun.accounts.roles import has_permission
 from serumpun.core.access import get_visible_or_404
 from serumpun.core.errors import ConflictError
-from serumpun.core.models import Port
+from serumpun.core.models import Port, Regency
 from serumpun.exporters.models import MSME, Product
 from serumpun.logistics import actions, network, presenters, quoting
-from serumpun.logistics.forms import PlanForm, QuoteForm, RateForm, ShipmentForm
+from serumpun.logistics.forms import (
+    LAMPUNG,
+    PlanForm,
+    QuoteForm,
+    RateForm,
+    ShipmentForm,
+)
 from serumpun.logistics.models import (
     ConsolidationPlan,
     PlannedContainer,
@@ -390,3 +397,48 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Plan published to the MSMEs concerned."))
     return redirect("logistics:plan_detail", pk=plan.pk)
+
+
+# --- Network ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def road_distances(request: HttpRequest) -> HttpResponse:
+    """Lampung regency capitals' road distances to Panjang: officers correct the estimates."""
+    if not actions.may_edit_road_distances(request.user):
+        raise PermissionDenied
+    regencies = list(
+        Regency.objects.filter(province_id=LAMPUNG, lat__isnull=False).order_by("code")
+    )
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        changed = 0
+        for regency in regencies:
+            raw = request.POST.get(f"km-{regency.code}", "").strip()
+            if not raw or _same_km(raw, regency.road_km_to_panjang):
+                continue
+            try:
+                actions.set_road_distance(
+                    by=_user(request), regency=regency, km=Decimal(raw)
+                )
+            except (ValidationError, InvalidOperation) as exc:
+                errors[regency.code] = (
+                    "; ".join(exc.messages)
+                    if isinstance(exc, ValidationError)
+                    else _("Enter a number.")
+                )
+            else:
+                changed += 1
+        if not errors:
+            messages.success(request, _("%(n)s road distances saved.") % {"n": changed})
+            return redirect("logistics:road_distances")
+    rows = [(r, errors.get(r.code, "")) for r in regencies]
+    return render(request, "logistics/road_distances.html", {"rows": rows})
+
+
+def _same_km(raw: str, current: float | None) -> bool:
+    try:
+        return current is not None and float(raw) == current
+    except ValueError:
+        return False

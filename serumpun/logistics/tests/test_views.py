@@ -298,3 +298,24 @@ def test_the_plan_page_query_count_does_not_grow_with_containers(
     client.get(reverse("logistics:plan_detail", args=[plan.pk]))
     with django_assert_max_num_queries(12):
         client.get(reverse("logistics:plan_detail", args=[plan.pk]))
+
+
+def test_an_officer_corrects_a_road_distance_and_quotes_use_it(client):
+    from serumpun.core.models import AuditEvent, Regency
+
+    officer = make_user(Role.OFFICER)
+    client.force_login(officer)
+    page = client.get(reverse("logistics:road_distances"))
+    assert 'name="km-1801"' in page.content.decode()
+    response = client.post(reverse("logistics:road_distances"), {"km-1801": "205"})
+    assert response.status_code == 302
+    assert Regency.objects.get(code="1801").road_km_to_panjang == 205
+    assert AuditEvent.objects.filter(action="logistics.set_road_distance").count() == 1
+    bad = client.post(reverse("logistics:road_distances"), {"km-1802": "-3"})
+    assert bad.status_code == 200
+    assert 'aria-invalid="true"' in bad.content.decode()
+
+
+def test_an_msme_owner_may_not_edit_road_distances(client):
+    client.force_login(make_user(Role.MSME_OWNER))
+    assert client.get(reverse("logistics:road_distances")).status_code == 403

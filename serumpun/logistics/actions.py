@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,11 +32,12 @@ from serumpun.accounts.models import User
 from serumpun.accounts.roles import Role, has_permission
 from serumpun.core import audit
 from serumpun.core.errors import ConflictError
-from serumpun.core.models import Confidence, Port, Regency
+from serumpun.core.models import Confidence, Port, Regency, TaskProgress
 from serumpun.core.notifications import notify
+from serumpun.core.progress import start_progress
 from serumpun.exporters.models import MSME, Product
 from serumpun.logistics import containers as container_data
-from serumpun.logistics import network
+from serumpun.logistics import network, tasks
 from serumpun.logistics.models import (
     CargoKind,
     ConsolidationPlan,
@@ -59,6 +61,7 @@ __all__ = [
     "plan_pooling",
     "publish_plan",
     "record_shipment",
+    "request_pooling_plan",
 ]
 
 #: which bases make sense for which mode (a per-km sea rate is a typing error)
@@ -369,6 +372,7 @@ def plan_pooling(
     destinations: Collection[str] | None = None,
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
     is_demo: bool = False,
+    progress_id: str | None = None,
 ) -> ConsolidationPlan:
     """Pool the open (pledged and booked) shipments of the next weeks into a draft plan.
 
@@ -437,6 +441,7 @@ def plan_pooling(
                 "lcl_week": {k: v.isoformat() for k, v in result.lcl_week.items()},
             },
             is_demo=is_demo,
+            progress_id=progress_id,
         )
         boxes = PlannedContainer.objects.bulk_create(
             [
@@ -480,6 +485,45 @@ def _load(
         revenue_tonnes=max(float(shipment.volume_m3), float(shipment.weight_kg) / 1000),
         share_usd=Decimal(str(round(split.get(str(shipment.pk), 0.0), 2))),
     )
+
+
+def request_pooling_plan(
+    *,
+    by: User,
+    as_of: dt.date,
+    destinations: Collection[str] | None = None,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+) -> TaskProgress:
+    """Start planning in the background (the solver may think for up to a minute)."""
+    if not has_permission(by, "consolidation.plan"):
+        raise PermissionDenied(_("Your role may not plan pooling."))
+    if not Shipment.objects.open().exists():
+        raise ValidationError(
+            {
+                "destinations": [
+                    _("There are no open shipments to pool in the next weeks.")
+                ]
+            }
+        )
+    with transaction.atomic():
+        progress = start_progress(
+            kind="logistics.plan_pooling",
+            label=_("Planning shared containers"),
+            user=by,
+            total=1,
+        )
+        audit.record(actor=by, action="logistics.request_pooling_plan", obj=progress)
+        transaction.on_commit(
+            partial(
+                tasks.plan_pooling_task.enqueue,
+                progress_id=str(progress.pk),
+                user_id=by.pk,
+                as_of=as_of.isoformat(),
+                destinations=sorted(destinations or []),
+                time_limit_s=time_limit_s,
+            )
+        )
+    return progress
 
 
 PUBLISHED_SUBJECT = gettext_lazy("A shared-container plan includes your shipment")

@@ -355,6 +355,14 @@ class ConsolidationPlan(models.Model):
     lcl_count = models.PositiveIntegerField(_("shipments sent LCL"), default=0)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # The background job that made the plan (planning runs the solver for up to a minute).
+    progress = models.OneToOneField(
+        "core.TaskProgress",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pooling_plan",
+    )
     is_demo = models.BooleanField(_("demo record"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -5,6 +5,7 @@ Landed cost and lane-demand evidence are in views_landed.py and views_evidence.p
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
@@ -15,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -28,7 +30,7 @@ from serumpun.accounts.models import User
 from serumpun.accounts.roles import has_permission
 from serumpun.core.access import get_visible_or_404
 from serumpun.core.errors import ConflictError
-from serumpun.core.models import Port, Regency
+from serumpun.core.models import Port, Regency, TaskProgress
 from serumpun.exporters.models import MSME, Product
 from serumpun.logistics import actions, network, presenters, quoting
 from serumpun.logistics.forms import (
@@ -316,7 +318,11 @@ def shipment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    """Pooling plans; the transport attaché makes a new one from the open shipments."""
+    """Pooling plans; the transport attaché starts a new one from the open shipments.
+
+    Planning runs in the background: the page then shows the job (`?job=`), which polls
+    itself until the plan exists and links to it.
+    """
     can_plan = has_permission(request.user, "consolidation.plan")
     form = PlanForm(request.POST or None) if can_plan else None
     if request.method == "POST":
@@ -324,7 +330,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                plan = actions.plan_pooling(
+                progress = actions.request_pooling_plan(
                     by=_user(request),
                     as_of=timezone.localdate(),
                     destinations=form.cleaned_data["destinations"] or None,
@@ -333,7 +339,10 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                return redirect("logistics:plan_detail", pk=plan.pk)
+                return redirect(f"{reverse('logistics:plan_list')}?job={progress.pk}")
+    job = _job(request)
+    if job is not None and _is_partial(request) and request.GET.get("poll"):
+        return render(request, "logistics/plan_list.html#job", {"job": job})
     plans = (
         ConsolidationPlan.objects.visible_to(request.user)
         .distinct()
@@ -343,8 +352,22 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return _render(
         request,
         "logistics/plan_list.html",
-        {"page": page, "form": form, "can_plan": can_plan},
+        {"page": page, "form": form, "can_plan": can_plan, "job": job},
     )
+
+
+def _job(request: HttpRequest) -> dict[str, Any] | None:
+    """The pooling job named by ?job= (the user's own or their organisation's), if any."""
+    raw = request.GET.get("job", "")
+    try:
+        job_id = uuid.UUID(raw)
+    except ValueError:
+        return None
+    progress = TaskProgress.objects.visible_to(request.user).filter(pk=job_id).first()
+    if progress is None:
+        return None
+    plan = ConsolidationPlan.objects.filter(progress=progress).first()
+    return {"progress": progress, "plan": plan}
 
 
 @require_safe

@@ -255,3 +255,19 @@ def test_pooling_without_an_lcl_rate_is_refused_not_guessed():
             by=make_user(Role.TRANSPORT_ATTACHE), as_of=timezone.localdate()
         )
     assert "MYPEN" in str(caught.value)
+
+
+def test_a_background_plan_that_cannot_be_priced_fails_with_the_reason(
+    django_capture_on_commit_callbacks,
+):
+    from serumpun.core.models import TaskProgress
+
+    ten_msmes_ship("MYPEN")
+    attache = make_user(Role.TRANSPORT_ATTACHE)
+    with django_capture_on_commit_callbacks(execute=True):
+        progress = actions.request_pooling_plan(by=attache, as_of=timezone.localdate())
+    progress.refresh_from_db()
+    assert progress.status == TaskProgress.Status.FAILED
+    assert "MYPEN" in progress.message
+    with pytest.raises(PermissionDenied):
+        actions.request_pooling_plan(by=make_user(Role.MSME_OWNER), as_of=TODAY)

@@ -13,7 +13,13 @@ from serumpun.accounts.roles import Role
 from serumpun.accounts.tests.factories import make_user
 from serumpun.exporters.tests.factories import MSMEFactory, ProductFactory
 from serumpun.logistics import actions
-from serumpun.logistics.models import PlanStatus, Rate, Shipment, ShipmentStatus
+from serumpun.logistics.models import (
+    ConsolidationPlan,
+    PlanStatus,
+    Rate,
+    Shipment,
+    ShipmentStatus,
+)
 from serumpun.logistics.tests.builders import (
     load_network_reference,
     make_rate,
@@ -240,27 +246,35 @@ def plan_with_two_msmes():
     return attache, owners, plan
 
 
-def test_the_attache_plans_from_the_page_and_publishes(client):
+def test_the_attache_plans_in_the_background_from_the_page_and_publishes(
+    client, django_capture_on_commit_callbacks
+):
     attache, owners, _ = plan_with_two_msmes()
     client.force_login(attache)
-    response = client.post(reverse("logistics:plan_list"), {"time_limit_s": "3"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("logistics:plan_list"), {"time_limit_s": "3"})
     assert response.status_code == 302
-    detail = client.get(response["Location"])
+    assert "?job=" in response["Location"]
+    job_page = client.get(response["Location"])
+    plan = ConsolidationPlan.objects.exclude(progress=None).get()
+    assert reverse("logistics:plan_detail", args=[plan.pk]) in job_page.content.decode()
+    poll = client.get(response["Location"] + "&poll=1", headers={"HX-Request": "true"})
+    assert poll.content.decode().lstrip().startswith('<div id="pooling-job"')
     assert (
-        "Publish" in detail.content.decode() or "Terbitkan" in detail.content.decode()
-    )
-    plan_id = int(response["Location"].rstrip("/").split("/")[-1])
-    assert (
-        client.post(reverse("logistics:plan_publish", args=[plan_id])).status_code
+        client.post(reverse("logistics:plan_publish", args=[plan.pk])).status_code
         == 302
     )
     owner = owners[0][0]
     client.force_login(owner)
     assert (
-        client.get(reverse("logistics:plan_detail", args=[plan_id])).status_code == 200
+        client.get(reverse("logistics:plan_detail", args=[plan.pk])).status_code == 200
     )
     assert (
-        client.post(reverse("logistics:plan_publish", args=[plan_id])).status_code
+        client.post(reverse("logistics:plan_publish", args=[plan.pk])).status_code
+        == 403
+    )
+    assert (
+        client.post(reverse("logistics:plan_list"), {"time_limit_s": "3"}).status_code
         == 403
     )
 

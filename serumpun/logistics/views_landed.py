@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -31,6 +31,9 @@ from serumpun.logistics.rules.landed_cost import (
     landed_cost,
 )
 from serumpun.logistics.rules.quote import QuoteOption
+
+if TYPE_CHECKING:
+    from serumpun.accounts.models import User
 
 TEMPLATE = "logistics/landed.html"
 #: the origin country's LOCODE prefix: local charges there are paid before FOB
@@ -144,9 +147,12 @@ def confidence_label(value: str) -> str:
 @login_required
 def landed_cost_page(request: HttpRequest) -> HttpResponse:
     """The calculator; with filled-in fields it shows the result (htmx: only the result)."""
+    user = cast("User", request.user)  # behind @login_required: a real account
+    # the user's own organisation's products only: an officer sees every product, which
+    # would make the list unusable (and the page heavy) at province scale
     products = (
         Product.objects.visible_to(request.user)
-        .filter(is_active=True)
+        .filter(is_active=True, msme__organisation__in=user.organisation_ids)
         .select_related("msme")
         .order_by("name_id", "pk")
     )

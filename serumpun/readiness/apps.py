@@ -37,6 +37,9 @@ class ReadinessConfig(AppConfig):
         from serumpun.readiness.tasks import reassess_after_rule_change
 
         register(assessment_config_is_valid)
+        # The requirement and label files register their own checks (E040, E041) on import;
+        # import them here so `manage.py check` validates them at start-up.
+        import serumpun.readiness.knowledge  # noqa: F401
         owners_and_staff = {
             Role.MSME_OWNER,
             Role.OFFICER,

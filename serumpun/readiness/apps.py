@@ -40,6 +40,7 @@ class ReadinessConfig(AppConfig):
         # The requirement and label files register their own checks (E040, E041) on import;
         # import them here so `manage.py check` validates them at start-up.
         import serumpun.readiness.knowledge  # noqa: F401
+
         owners_and_staff = {
             Role.MSME_OWNER,
             Role.OFFICER,

@@ -14,6 +14,17 @@ def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     ]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():  # type: ignore[no-untyped-def]
+    # Lookups cached in Django's cache (e.g. HS descriptions) must not leak between tests
+    # whose databases differ.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def in_english(client):  # type: ignore[no-untyped-def]
     """Run a test in English (the msgids) when it asserts on message text.

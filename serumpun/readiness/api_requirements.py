@@ -119,13 +119,13 @@ def requirements(request: HttpRequest, payload: RequirementsIn) -> HttpResponse:
     market = payload.market.strip().upper()
     if market not in knowledge.known_markets():
         raise _invalid("market", f"No requirements are known for market {market!r}.")
-    found = knowledge.hs_subheading(code)
-    if found is None:
+    description = knowledge.hs_subheading_description(code)
+    if description is None:
         raise _invalid("hs_code", f"{code} is not an HS 2022 subheading.")
     as_of = timezone.localdate()
     body = _answer(
         code,
-        found.description,
+        description,
         market,
         tuple(sorted(set(payload.claims))),
         payload.processed,

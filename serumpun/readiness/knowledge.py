@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 from django.conf import settings
+from django.core.cache import cache
 from django.core.checks import CheckMessage, Error, register
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -231,6 +232,31 @@ def normalise_hs_code(raw: str) -> str | None:
 def hs_subheading(code: str) -> HSCode | None:
     """The HS 2022 subheading `code` from the loaded nomenclature (one query)."""
     return HSCode.objects.filter(code=code, level=HS_SUBHEADING_DIGITS).first()
+
+
+#: The nomenclature only changes when `load_reference` loads a new HS edition (every five
+#: years, at a deploy), so a web process may trust what it read for an hour.
+HS_DESCRIPTION_CACHE_SECONDS = 60 * 60
+_HS_CACHE_PREFIX = "readiness:hs6:"
+
+
+def hs_subheading_description(code: str) -> str | None:
+    """The description of HS 2022 subheading `code`, or None if there is no such code.
+
+    Cached (hits and misses) in Django's cache: the requirements API asks this on every call
+    and would otherwise spend a query on a table that changes once per HS edition.
+    """
+    key = _HS_CACHE_PREFIX + code
+    description = cache.get(key)
+    if description is None:
+        found = (
+            HSCode.objects.filter(code=code, level=HS_SUBHEADING_DIGITS)
+            .values_list("description", flat=True)
+            .first()
+        )
+        description = "" if found is None else found
+        cache.set(key, description, HS_DESCRIPTION_CACHE_SECONDS)
+    return description or None
 
 
 def halal_certificate_status(product: Product, *, user: Any, as_of: date) -> str:

@@ -155,14 +155,23 @@ def test_it_needs_a_token(client, coffee):
     assert response.json()["status"] == 401
 
 
-def test_it_costs_at_most_two_queries(client, headers, coffee):
-    post(client, headers, {"hs_code": "090111", "market": "MY"})  # warm the book cache
+def test_a_warm_call_costs_one_query_the_token(client, headers, coffee):
+    post(client, headers, {"hs_code": "090111", "market": "MY"})  # warm the caches
 
     with CaptureQueriesContext(connection) as queries:
         response = post(client, headers, {"hs_code": "090111", "market": "MY"})
 
     assert response.status_code == 200
-    assert len(queries) <= 2, [q["sql"] for q in queries]
+    assert len(queries) == 1, [q["sql"] for q in queries]
+    assert "accounts_apitoken" in queries[0]["sql"]
+
+
+def test_an_unknown_code_is_refused_from_the_cache_too(client, headers, coffee):
+    first = post(client, headers, {"hs_code": "090119", "market": "MY"})
+    again = post(client, headers, {"hs_code": "090119", "market": "MY"})
+
+    assert first.status_code == again.status_code == 422
+    assert again.json()["errors"][0]["loc"] == ["body", "hs_code"]
 
 
 def test_the_schema_documents_the_endpoint(client):

@@ -177,7 +177,11 @@ def _content(data: bytes) -> Any:
 
 @transaction.atomic
 def confirm_answer(*, by: User, answer: Answer) -> Answer:
-    """An officer confirms an answer of 3 or more after looking at its evidence."""
+    """An officer confirms an answer of 3 or more after looking at its evidence.
+
+    The product is re-assessed in the same transaction, so the confirmation counts at once
+    and never stands without the assessment it changes.
+    """
     _require(by, "msme.verify")
     if not answer.has_evidence:
         raise ConflictError(
@@ -186,12 +190,15 @@ def confirm_answer(*, by: User, answer: Answer) -> Answer:
     answer.confirmed_by = by
     answer.confirmed_at = timezone.now()
     answer.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
+    product = answer.product
     audit.record(
         actor=by,
         action="readiness.answer.confirmed",
         obj=answer,
         fields=["confirmed_at"],
+        organisation=product.msme.organisation,
     )
+    assess_product(by=by, product=product, market=answer.market, trigger=Trigger.ANSWER)
     return answer
 
 

@@ -53,7 +53,6 @@ from serumpun.readiness.models import (
     Gap,
     Level,
     StepStatus,
-    Trigger,
 )
 
 HISTORY_POINTS = 24
@@ -264,7 +263,6 @@ def confirm_answer(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     try:
         actions.confirm_answer(by=user, answer=answer)
-        actions.assess_product(by=user, product=answer.product, trigger=Trigger.ANSWER)
     except ConflictError as exc:
         messages.error(request, exc.message)
     else:

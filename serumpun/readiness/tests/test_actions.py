@@ -82,6 +82,28 @@ def test_changing_an_answer_drops_its_confirmation():
     assert answer.confirmed_at is None
 
 
+def test_confirming_an_answer_re_assesses_the_product_in_the_same_action():
+    owner = make_user(Role.MSME_OWNER)
+    product = coffee_product(owner)
+    certificate = CertificateFactory(msme=product.msme, kind="other")
+    answer = actions.record_answer(
+        by=owner,
+        product=product,
+        question="quality.specification",
+        value=4,
+        certificate=certificate,
+    )
+    officer = make_user(Role.OFFICER)
+    actions.confirm_answer(by=officer, answer=answer)
+    latest = Assessment.objects.get(product=product, is_latest=True)
+    quality = next(d for d in latest.dimensions if d["key"] == "quality")
+    spec = next(q for q in quality["questions"] if q["key"] == "quality.specification")
+    assert (spec["counted"], spec["basis"]) == (4, "confirmed")
+    assert latest.trigger == "answer"
+    row = AuditEvent.objects.get(action="readiness.answer.confirmed")
+    assert row.organisation_id == product.msme.organisation_id
+
+
 def test_confirming_an_answer_without_evidence_is_a_conflict():
     officer = make_user(Role.OFFICER)
     product = coffee_product()

@@ -469,18 +469,18 @@ def reassess_products(
             fingerprints = _fingerprints(rows, market, as_of)
             changed: list[int] = []
             changes: dict[int, list[dict[str, str]]] = {}
-            unchanged: list[int] = []
+            unchanged: set[int] = set()
             for i, row in enumerate(rows):
                 old = previous.get(row[0])
                 if old is not None and _same_result(old, batch.outcome(i)):
-                    unchanged.append(old.pk)
+                    unchanged.add(old.pk)
                     continue
                 changed.append(i)
                 changes[row[0]] = book.rule_changes(
                     old.requirement_fingerprints if old else {}, fingerprints[i]
                 )
             row_index = {row[0]: i for i, row in enumerate(rows)}
-            kept = [a for a in previous.values() if a.pk in set(unchanged)]
+            kept = [a for a in previous.values() if a.pk in unchanged]
             for old in kept:
                 old.book_version = version
                 old.config_version = batch.config.version

@@ -58,6 +58,7 @@ __all__ = [
     "cancel_shipment",
     "enter_rate",
     "may_keep_rates",
+    "may_quote",
     "plan_pooling",
     "publish_plan",
     "record_shipment",
@@ -85,6 +86,19 @@ PLAN_HORIZON_WEEKS = 8
 #: the solver's default time budget for a plan made from the page (seconds)
 DEFAULT_TIME_LIMIT_S = 10.0
 HS_CODE_DIGITS = 6
+#: roles that may ask for quotes and read the rate book: MSMEs, officers acting for them,
+#: the transport attaché, forwarders checking their rates
+QUOTE_PERMISSIONS = (
+    "shipment.book",
+    "msme.manage_any",
+    "consolidation.plan",
+    "rates.publish",
+)
+
+
+def may_quote(user: Any) -> bool:
+    """Whether the user may quote routes and read the rate book (the page and the API)."""
+    return any(has_permission(user, p) for p in QUOTE_PERMISSIONS)
 
 
 def may_keep_rates(user: Any) -> bool:

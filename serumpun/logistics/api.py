@@ -18,20 +18,11 @@ from ninja import Field, Router, Schema
 from ninja.errors import ValidationError
 from pydantic import model_validator
 
-from serumpun.accounts.roles import has_permission
 from serumpun.core.api_actions import call_action
-from serumpun.logistics import presenters, quoting
+from serumpun.logistics import actions, presenters, quoting
 
 router = Router(tags=["logistics"])
 
-#: roles that may ask for quotes: MSMEs, officers acting for them, the transport attaché,
-#: forwarders checking their rates
-QUOTE_PERMISSIONS = (
-    "shipment.book",
-    "msme.manage_any",
-    "consolidation.plan",
-    "rates.publish",
-)
 MAX_WEIGHT_KG = 1_000_000.0
 MAX_VOLUME_M3 = 10_000.0
 EARLIEST = dt.date(2000, 1, 1)
@@ -124,7 +115,7 @@ class QuoteOut(Schema):
 @router.post("/quotes", response=QuoteOut, by_alias=True)
 def create_quote(request: HttpRequest, payload: QuoteIn) -> HttpResponse:
     """Route options door to port: cost (USD) with rate sources, transit days and CO2e."""
-    if not any(has_permission(request.user, p) for p in QUOTE_PERMISSIONS):
+    if not actions.may_quote(request.user):
         raise PermissionDenied
     origin = payload.origin.regency_code or payload.origin.locode or ""
     if payload.origin.regency_code is not None and not origin.isdigit():

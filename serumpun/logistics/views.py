@@ -51,13 +51,6 @@ from serumpun.logistics.models import (
 from serumpun.logistics.rules.route_map import route_map
 
 PAGE_SIZE = 25
-#: who may open the quote page and the rate book (the API's quote roles)
-QUOTE_PERMISSIONS = (
-    "shipment.book",
-    "msme.manage_any",
-    "consolidation.plan",
-    "rates.publish",
-)
 
 
 def _is_partial(request: HttpRequest) -> bool:
@@ -83,7 +76,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _require_quote_role(user: Any) -> None:
-    if not any(has_permission(user, p) for p in QUOTE_PERMISSIONS):
+    if not actions.may_quote(user):
         raise PermissionDenied
 
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
@@ -151,7 +152,7 @@ def record_answer(
         checked = images.check_document(evidence)
         answer.evidence.save(
             f"{product.pk}-{question}{checked.extension}",
-            _content(checked.content),
+            ContentFile(checked.content),
             save=False,
         )
         fields.append("evidence")
@@ -167,12 +168,6 @@ def record_answer(
         organisation=product.msme.organisation,
     )
     return answer
-
-
-def _content(data: bytes) -> Any:
-    from django.core.files.base import ContentFile
-
-    return ContentFile(data)
 
 
 @transaction.atomic
@@ -205,11 +200,15 @@ def confirm_answer(*, by: User, answer: Answer) -> Answer:
 # --- Assessing --------------------------------------------------------------------------------
 
 
-def _result_json(result: Result) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    gates = [
+def _gates_json(result: Result | Outcome) -> list[dict[str, Any]]:
+    return [
         {"key": g.key, "passed": g.passed, "requirement_id": g.requirement_id}
         for g in result.gates
     ]
+
+
+def _result_json(result: Result) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    gates = _gates_json(result)
     dimensions = [
         {
             "key": d.key,
@@ -223,14 +222,10 @@ def _result_json(result: Result) -> tuple[list[dict[str, Any]], list[dict[str, A
 
 
 def _same_result(previous: Assessment, result: Outcome) -> bool:
-    gates = [
-        {"key": g.key, "passed": g.passed, "requirement_id": g.requirement_id}
-        for g in result.gates
-    ]
     return (
         float(previous.score) == result.score
         and previous.level == result.level
-        and previous.gates == gates
+        and previous.gates == _gates_json(result)
         and sorted(g.key for g in previous.gap_rows.all())
         == sorted(g.key for g in result.gaps)
     )

@@ -39,7 +39,8 @@ def lampung_regencies() -> list[tuple[str, str]]:
     ]
 
 
-def _dims_known(product: Product) -> bool:
+def has_carton_data(product: Product) -> bool:
+    """Whether the product's carton size and gross weight are all filled in."""
     return all(
         getattr(product, name) is not None
         for name in (
@@ -53,7 +54,7 @@ def _dims_known(product: Product) -> bool:
 
 def carton_size(product: Product, cartons: int) -> tuple[Decimal, Decimal]:
     """Gross weight (kg) and volume (m³) of `cartons` cartons from the product's packaging."""
-    assert product.carton_length_cm is not None  # noqa: S101 — checked by _dims_known
+    assert product.carton_length_cm is not None  # noqa: S101 — checked by has_carton_data
     assert product.carton_width_cm is not None  # noqa: S101
     assert product.carton_height_cm is not None  # noqa: S101
     assert product.carton_gross_weight_kg is not None  # noqa: S101
@@ -111,7 +112,7 @@ class QuoteForm(forms.Form):
         if product is not None:
             if not cartons:
                 self.add_error("cartons", _("How many cartons?"))
-            elif not _dims_known(product):
+            elif not has_carton_data(product):
                 self.add_error(
                     "product",
                     _(

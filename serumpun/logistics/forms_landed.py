@@ -13,7 +13,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from serumpun.exporters.models import Product
-from serumpun.logistics.forms import MAX_CARTONS, carton_size, malaysian_ports
+from serumpun.logistics.forms import (
+    MAX_CARTONS,
+    carton_size,
+    has_carton_data,
+    malaysian_ports,
+)
 from serumpun.logistics.rules.landed_cost import TariffBook, load_tariff_book
 
 TARIFF_FILE = settings.BASE_DIR / "data" / "logistics" / "tariffs.yaml"
@@ -39,15 +44,6 @@ def tariff_choices() -> list[tuple[str, str]]:
         (code, f"{code[:4]}.{code[4:]} {line.name.get(language) or line.name['en']}")
         for code, line in sorted(tariff_book().lines.items())
     ]
-
-
-def _has_carton_data(product: Product) -> bool:
-    return None not in (
-        product.carton_length_cm,
-        product.carton_width_cm,
-        product.carton_height_cm,
-        product.carton_gross_weight_kg,
-    )
 
 
 def _money(label: Any, maximum: Decimal, **kwargs: Any) -> forms.DecimalField:
@@ -160,7 +156,7 @@ class LandedCostForm(forms.Form):
         product, cartons = data.get("product"), data.get("cartons")
         data["cargo"] = None
         if product is not None and cartons:
-            if _has_carton_data(product):
+            if has_carton_data(product):
                 data["cargo"] = carton_size(product, cartons)
             else:
                 self.add_error(

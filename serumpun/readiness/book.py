@@ -13,34 +13,19 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-#: the version recorded when the knowledge base cannot be read (its data failed to load)
-NO_BOOK = "none"
-
-
-def _knowledge() -> Any:
-    from serumpun.readiness import knowledge
-
-    return knowledge
+from serumpun.readiness import knowledge
 
 
 def book_version() -> str:
     """The version of the requirements rules in force."""
-    try:
-        return str(_knowledge().requirement_book().version)
-    except (ImportError, AttributeError):
-        return NO_BOOK
+    return str(knowledge.requirement_book().version)
 
 
 def permit_requirement_ids(
     *, hs_code: str, market: str, as_of: dt.date
 ) -> tuple[str, ...]:
     """Ids of destination permits a Malaysian importer must hold for this product."""
-    try:
-        found = _knowledge().permit_requirements(
-            hs_code=hs_code, market=market, as_of=as_of
-        )
-    except (ImportError, AttributeError):
-        return ()
+    found = knowledge.permit_requirements(hs_code=hs_code, market=market, as_of=as_of)
     return tuple(str(requirement.id) for requirement in found)
 
 
@@ -52,16 +37,13 @@ def applicable_fingerprints(
     *, hs_code: str, market: str, processed: bool, halal_claim: bool, as_of: dt.date
 ) -> dict[str, str]:
     """Requirement id → fingerprint of every requirement that applies to this product."""
-    try:
-        found = _knowledge().requirements_for(
-            hs_code=hs_code,
-            market=market,
-            claims=("halal",) if halal_claim else (),
-            processed=processed,
-            as_of=as_of,
-        )
-    except (ImportError, AttributeError):
-        return {}
+    found = knowledge.requirements_for(
+        hs_code=hs_code,
+        market=market,
+        claims=("halal",) if halal_claim else (),
+        processed=processed,
+        as_of=as_of,
+    )
     return {str(item.requirement.id): _fingerprint(item.requirement) for item in found}
 
 
@@ -87,8 +69,5 @@ def rule_changes(
 
 def requirement_agency(requirement_id: str) -> str | None:
     """The agency the knowledge base names for this requirement, if it knows it."""
-    try:
-        found = _knowledge().requirement_book().get(requirement_id)
-    except (ImportError, AttributeError):
-        return None
+    found = knowledge.requirement_book().get(requirement_id)
     return None if found is None else str(found.agency)

@@ -21,7 +21,11 @@ from serumpun.accounts.roles import require_permission
 from serumpun.core.models import Port
 from serumpun.core.pagination import LimitOffset
 from serumpun.logistics import network, pricing
-from serumpun.logistics.containers import container_specs, container_types
+from serumpun.logistics.containers import (
+    container_specs,
+    container_types,
+    max_window_weeks,
+)
 from serumpun.logistics.queries_demand import DemandQuery, default_months, lane_demand
 from serumpun.logistics.rules.consolidation import (
     MissingRateError,
@@ -196,6 +200,7 @@ def consolidate(request: HttpRequest, payload: ConsolidationIn) -> dict[str, Any
             containers=container_specs(codes),
             costs=costs,
             time_limit_s=payload.time_limit_s,
+            max_window_weeks=max_window_weeks(),
         )
     except MissingRateError as exc:
         index = next(

@@ -181,3 +181,23 @@ def test_a_lower_case_locode_is_accepted(client, pooling_rates, attache):
     )
     assert response.status_code == 200, response.content
     assert response.json()["lcl"] == ["a"]
+
+
+def test_it_waits_no_longer_than_the_containers_file_allows(
+    client, pooling_rates, attache, monkeypatch
+):
+    from serumpun.logistics import api_consolidation
+    from serumpun.logistics.rules import consolidation
+
+    seen = {}
+    real = consolidation.plan_consolidation
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(api_consolidation, "max_window_weeks", lambda: 1)
+    monkeypatch.setattr(api_consolidation, "plan_consolidation", spy)
+    response = post(client, attache, {"shipments": [shipment("m1")]})
+    assert response.status_code == 200, response.content
+    assert seen["max_window_weeks"] == 1

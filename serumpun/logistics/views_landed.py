@@ -8,7 +8,6 @@ only the result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
@@ -26,44 +25,17 @@ from serumpun.logistics.forms_landed import LandedCostForm, tariff_book
 from serumpun.logistics.presenters import cost_item_text, mode_name
 from serumpun.logistics.rules.landed_cost import (
     LandedCostInput,
+    QuotedFreight,
     TariffBook,
     fob_for_shelf_price,
     landed_cost,
+    split_quote,
 )
-from serumpun.logistics.rules.quote import QuoteOption
 
 if TYPE_CHECKING:
     from serumpun.accounts.models import User
 
 TEMPLATE = "logistics/landed.html"
-#: the origin country's LOCODE prefix: local charges there are paid before FOB
-ORIGIN_COUNTRY = "ID"
-ORIGIN_COST_KINDS = frozenset({"road", "ferry"})
-FREIGHT_COST_KINDS = frozenset({"sea_freight", "air_freight"})
-
-
-@dataclass(frozen=True)
-class QuotedFreight:
-    """The quote a calculation used, split at the ship's rail (FOB) and at arrival."""
-
-    option: QuoteOption
-    origin_usd: Decimal
-    freight_usd: Decimal
-    destination_usd: Decimal
-
-
-def split_quote(option: QuoteOption) -> QuotedFreight:
-    """Origin charges (before FOB), main freight, destination charges of a quote."""
-    origin = freight = destination = Decimal(0)
-    for item in option.breakdown:
-        amount = Decimal(str(item.amount))
-        if item.kind in FREIGHT_COST_KINDS:
-            freight += amount
-        elif item.kind in ORIGIN_COST_KINDS or item.origin.startswith(ORIGIN_COUNTRY):
-            origin += amount
-        else:
-            destination += amount
-    return QuotedFreight(option, origin, freight, destination)
 
 
 def cheapest_sea_quote(

@@ -30,12 +30,18 @@ from typing import Any
 
 import yaml
 
+from serumpun.logistics.rules.quote import QuoteOption
+
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 RATE_PLACES = Decimal("0.0001")
 BASIS_ATIGA = "ATIGA"
 BASIS_MFN = "MFN"
 CONFIDENCES = frozenset({"high", "medium", "low"})
+#: the origin country's LOCODE prefix: local charges there are paid before FOB
+ORIGIN_COUNTRY = "ID"
+ORIGIN_COST_KINDS = frozenset({"road", "ferry"})
+FREIGHT_COST_KINDS = frozenset({"sea_freight", "air_freight"})
 
 
 class TariffBookError(ValueError):
@@ -365,3 +371,27 @@ def load_tariff_book(path: Path) -> TariffBook:
     """Read and validate a tariff file (data/logistics/tariffs.yaml)."""
     with path.open(encoding="utf-8") as handle:
         return parse_tariff_book(yaml.safe_load(handle))
+
+
+@dataclass(frozen=True)
+class QuotedFreight:
+    """The quote a calculation used, split at the ship's rail (FOB) and at arrival."""
+
+    option: QuoteOption
+    origin_usd: Decimal
+    freight_usd: Decimal
+    destination_usd: Decimal
+
+
+def split_quote(option: QuoteOption) -> QuotedFreight:
+    """Origin charges (before FOB), main freight, destination charges of a quote."""
+    origin = freight = destination = Decimal(0)
+    for item in option.breakdown:
+        amount = Decimal(str(item.amount))
+        if item.kind in FREIGHT_COST_KINDS:
+            freight += amount
+        elif item.kind in ORIGIN_COST_KINDS or item.origin.startswith(ORIGIN_COUNTRY):
+            origin += amount
+        else:
+            destination += amount
+    return QuotedFreight(option, origin, freight, destination)

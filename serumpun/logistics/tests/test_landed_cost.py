@@ -19,7 +19,9 @@ from serumpun.logistics.rules.landed_cost import (
     landed_cost,
     load_tariff_book,
     parse_tariff_book,
+    split_quote,
 )
+from serumpun.logistics.rules.quote import CostItem, QuoteOption, Range
 
 DATA = Path(__file__).resolve().parents[3] / "data" / "logistics" / "tariffs.yaml"
 BOOK = load_tariff_book(DATA)
@@ -159,3 +161,29 @@ def test_malformed_books_are_refused(mutate, message):
     mutate(book)
     with pytest.raises(TariffBookError, match=message):
         parse_tariff_book(book)
+
+
+def test_a_quote_splits_at_the_ships_rail_and_at_arrival():
+    items = (
+        CostItem("road", 40.0, "1871", "IDPJG"),
+        CostItem("local", 25.0, "IDPJG", "", "THC"),
+        CostItem("sea_freight", 300.0, "IDPJG", "MYPKG", "SGSIN"),
+        CostItem("local", 35.5, "MYPKG", "", "THC"),
+    )
+    option = QuoteOption(
+        mode="sea_lcl",
+        route=("1871", "IDPJG", "MYPKG"),
+        legs=(),
+        distance_km=0.0,
+        transit_days=Range(1, 2),
+        total_usd=400.5,
+        breakdown=items,
+        rate_sources=(),
+        co2e_kg=0.0,
+    )
+    split = split_quote(option)
+    assert (split.origin_usd, split.freight_usd, split.destination_usd) == (
+        D(65),
+        D(300),
+        D("35.5"),
+    )

@@ -24,6 +24,7 @@ from serumpun.readiness.rules.scoring import (
     Gate,
     Question,
     StepTemplate,
+    title_in,
 )
 
 CONFIG_FILE = "assessment.yaml"
@@ -227,14 +228,10 @@ def document_title(name: str, language: str) -> str:
 def question_title(key: str, language: str) -> str:
     """The title of a question or gate key in `language` (the key itself when unknown)."""
     config = assessment_config()
-    for question in config.questions:
-        if question.key == key:
-            return question.title.get(language) or question.title["id"]
     gate_key = key.removeprefix("gate.")
-    for gate in config.gates:
-        if gate.key == gate_key:
-            return gate.title.get(language) or gate.title["id"]
-    for dimension in config.dimensions:
-        if dimension.key == key:
-            return dimension.title.get(language) or dimension.title["id"]
-    return key
+    found = (
+        next((q for q in config.questions if q.key == key), None)
+        or next((g for g in config.gates if g.key == gate_key), None)
+        or next((d for d in config.dimensions if d.key == key), None)
+    )
+    return key if found is None else title_in(found.title, language)

@@ -90,8 +90,3 @@ def container_specs(
         )
         for code in chosen
     ]
-
-
-def teu_of(code: str) -> int:
-    """Twenty-foot equivalent units of a container type (1 or 2)."""
-    return container_types()[code].teu

@@ -214,11 +214,6 @@ def build_network(
     return Network(nodes=nodes, airports=airports, sea_km=sea_km, sea_paths=paths)
 
 
-def load_network(sea_pairs: Iterable[tuple[str, str]]) -> Network:
-    """The network from the database's port table (one query)."""
-    return build_network(Port.objects.all(), sea_pairs)
-
-
 def canonical_locode(code: str, ports: Iterable[Port]) -> str | None:
     """The primary LOCODE for `code` or one of its aliases (IDPNJ → IDPJG); None if unknown."""
     wanted = code.strip().upper()

@@ -215,11 +215,6 @@ def snapshot() -> Snapshot:
     return current
 
 
-def rate_book() -> RateBook:
-    """The current rate book (see `snapshot`)."""
-    return snapshot().rates
-
-
 def _resolve_origin(
     origin: str, ports: list[Port], regencies: Mapping[str, Regency]
 ) -> tuple[Origin, dict[str, list[str]]]:

@@ -97,30 +97,30 @@ def _clean_answers(answers: Mapping[str, Any]) -> dict[str, int]:
 # --- Answers ----------------------------------------------------------------------------------
 
 
-def _save_answers(
-    product: Product, market: str, answers: Mapping[str, int]
-) -> list[str]:
-    """Store the new values; a changed value loses its officer confirmation. Returns changed keys."""
+def _save_answers(product: Product, market: str, answers: Mapping[str, int]) -> None:
+    """Store the new values (three queries at most); a changed value loses its confirmation."""
     existing = {
         a.question: a for a in Answer.objects.filter(product=product, market=market)
     }
-    changed = []
+    now = timezone.now()
+    new: list[Answer] = []
+    updated: list[Answer] = []
     for key, value in answers.items():
         answer = existing.get(key)
         if answer is None:
-            Answer.objects.create(
-                product=product, market=market, question=key, value=value
+            new.append(
+                Answer(product=product, market=market, question=key, value=value)
             )
-            changed.append(key)
         elif answer.value != value:
             answer.value = value
             answer.confirmed_at = None
             answer.confirmed_by = None
-            answer.save(
-                update_fields=["value", "confirmed_at", "confirmed_by", "updated_at"]
-            )
-            changed.append(key)
-    return changed
+            answer.updated_at = now  # bulk_update skips auto_now
+            updated.append(answer)
+    Answer.objects.bulk_create(new)
+    Answer.objects.bulk_update(
+        updated, ["value", "confirmed_at", "confirmed_by", "updated_at"]
+    )
 
 
 @transaction.atomic

@@ -53,18 +53,20 @@ from serumpun.logistics.rules.route_map import route_map
 PAGE_SIZE = 25
 
 
-def _is_partial(request: HttpRequest) -> bool:
+def is_partial(request: HttpRequest) -> bool:
+    """Whether an htmx request asks for a page's partial (not a history restore)."""
     htmx = getattr(request, "htmx", None)
     return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
-def _render(
+def render_page(
     request: HttpRequest,
     template: str,
     context: dict[str, Any],
     partial: str = "results",
 ) -> HttpResponse:
-    target = f"{template}#{partial}" if _is_partial(request) else template
+    """The page, or for an htmx request only its `partial`; caches keep the two apart."""
+    target = f"{template}#{partial}" if is_partial(request) else template
     response = render(request, target, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -124,7 +126,7 @@ def quote(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             context.update(_quote_context(result, data))
-    return _render(request, "logistics/quote.html", context)
+    return render_page(request, "logistics/quote.html", context)
 
 
 def _quote_context(result: quoting.QuoteResult, data: dict[str, Any]) -> dict[str, Any]:
@@ -189,7 +191,7 @@ def rate_list(request: HttpRequest) -> HttpResponse:
             rate.valid_to is None or rate.valid_to >= today
         )
         rate.age_days = (today - rate.source_date).days  # type: ignore[attr-defined]
-    return _render(
+    return render_page(
         request,
         "logistics/rate_list.html",
         {"page": page, "can_add": actions.may_keep_rates(request.user)},
@@ -239,7 +241,7 @@ def shipment_list(request: HttpRequest) -> HttpResponse:
         shipment.port_name = names.get(  # type: ignore[attr-defined]
             shipment.destination_locode, shipment.destination_locode
         )
-    return _render(
+    return render_page(
         request,
         "logistics/shipment_list.html",
         {
@@ -334,7 +336,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect(f"{reverse('logistics:plan_list')}?job={progress.pk}")
     job = _job(request)
-    if job is not None and _is_partial(request) and request.GET.get("poll"):
+    if job is not None and is_partial(request) and request.GET.get("poll"):
         return render(request, "logistics/plan_list.html#job", {"job": job})
     plans = (
         ConsolidationPlan.objects.visible_to(request.user)
@@ -342,7 +344,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-id")
     )
     page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
-    return _render(
+    return render_page(
         request,
         "logistics/plan_list.html",
         {"page": page, "form": form, "can_plan": can_plan, "job": job},

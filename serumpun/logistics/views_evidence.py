@@ -14,7 +14,6 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -39,6 +38,7 @@ from serumpun.logistics.rules.lane_demand import (
     lane_series,
     month_range,
 )
+from serumpun.logistics.views import is_partial, render_page
 
 TEMPLATE = "logistics/evidence.html"
 CHART_WIDTH = 600.0
@@ -180,11 +180,9 @@ def lane_demand_page(request: HttpRequest) -> HttpResponse:
             lanes=_series_context(cells, months),
             export_query=request.GET.urlencode(),
         )
-    htmx = request.htmx  # type: ignore[attr-defined]
-    if htmx and not htmx.history_restore_request:
-        return render(request, f"{TEMPLATE}#results", context)
-    context["scenario"] = _scenario_rows()
-    return render(request, TEMPLATE, context)
+    if not is_partial(request):
+        context["scenario"] = _scenario_rows()
+    return render_page(request, TEMPLATE, context)
 
 
 def _csv_rows(cells: list[LaneMonth]) -> Iterator[list[Any]]:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, cast
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -31,6 +30,7 @@ from serumpun.logistics.rules.landed_cost import (
     landed_cost,
     split_quote,
 )
+from serumpun.logistics.views import render_page
 
 if TYPE_CHECKING:
     from serumpun.accounts.models import User
@@ -138,7 +138,4 @@ def landed_cost_page(request: HttpRequest) -> HttpResponse:
     }
     if form.is_bound and form.is_valid():
         context.update(_calculate(form.cleaned_data, book))
-    htmx = request.htmx  # type: ignore[attr-defined]
-    if htmx and not htmx.history_restore_request:
-        return render(request, f"{TEMPLATE}#result", context)
-    return render(request, TEMPLATE, context)
+    return render_page(request, TEMPLATE, context, partial="result")

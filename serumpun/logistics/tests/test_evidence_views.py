@@ -90,6 +90,7 @@ def test_htmx_gets_only_the_results_in_constant_queries(
         response = client.get(f"{URL}?{MONTH}", HTTP_HX_REQUEST="true")
     text = response.content.decode()
     assert text.lstrip().startswith('<div id="evidence-results"')
+    assert "HX-Request" in response["Vary"]  # a cache never serves it as the page
     for msme in MSMEFactory.create_batch(5):
         ship(msme, dest="MYPGU")
     with django_assert_num_queries(7):

@@ -247,7 +247,8 @@ def list_assessments(
 ) -> Any:
     """An MSME's assessments, newest first (the history)."""
     msme = get_visible_or_404(MSME.objects.all(), request.user, pk=msme_id)
-    rows = _with_rows(Assessment.objects.filter(msme=msme))
+    # Assessments are private even where an MSME's profile is shown more widely.
+    rows = _with_rows(Assessment.objects.visible_to(request.user).filter(msme=msme))
     if filters.product_id:
         rows = rows.filter(product_id=filters.product_id)
     return _Page(rows.order_by("-created_at", "-id"), get_language() or "id")

@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_safe
 from serumpun.accounts.roles import require_permission
 from serumpun.core.audit import record
 from serumpun.exporters.exporting import csv_response, safe_cell
-from serumpun.logistics.api_consolidation import lane_month_out
+from serumpun.logistics.api_consolidation import EARLIEST, LATEST, lane_month_out
 from serumpun.logistics.forms import malaysian_ports
 from serumpun.logistics.presenters import mode_name
 from serumpun.logistics.queries_demand import (
@@ -71,12 +72,15 @@ class EvidenceFilterForm(forms.Form):
         label=_("From month"),
         required=False,
         input_formats=["%Y-%m"],
+        # the API's bounds: a year like 9999 would overflow the month arithmetic
+        validators=[MinValueValidator(EARLIEST), MaxValueValidator(LATEST)],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
     last = forms.DateField(
         label=_("To month"),
         required=False,
         input_formats=["%Y-%m"],
+        validators=[MinValueValidator(EARLIEST), MaxValueValidator(LATEST)],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
 

@@ -139,3 +139,14 @@ def test_the_full_page_runs_in_constant_queries(
     standard_rates()
     with django_assert_num_queries(PAGE_QUERIES):
         client.get(f"{URL}?{MONTH}")
+
+
+def test_a_month_beyond_the_calendar_is_an_error_not_a_crash(client, demand):
+    sign_in(client, Role.OFFICER)
+    window = "first=9999-12&last=9999-12"
+    response = client.get(f"{URL}?{window}")
+    assert response.status_code == 200
+    assert (
+        b'class="form-errors"' in response.content or b"errorlist" in response.content
+    )
+    assert client.get(f"{EXPORT}?{window}").status_code == 400

@@ -245,7 +245,7 @@ def bench_reassess(ids: Sequence[int], rounds: int) -> float:
 
     def load() -> Any:
         rows, certificates, covered = load_rows(ids)
-        answers = load_answers([row[0] for row in rows], "MY")
+        answers = load_answers([row[0] for row in rows], "MY", as_of=AS_OF)
         return rows, certificates, covered, answers
 
     outcome: dict[str, Any] = {}

@@ -381,7 +381,7 @@ def score_products(
     """Load and score these products in one batch (rows in primary-key order)."""
     rows, certificates, covered = load_rows(product_ids)
     facts = facts_from_rows(rows, certificates, covered, market=market, as_of=as_of)
-    answers = load_answers([row[0] for row in rows], market)
+    answers = load_answers([row[0] for row in rows], market, as_of=as_of)
     batch = score_many(
         facts,
         [answers.get(row[0], {}) for row in rows],

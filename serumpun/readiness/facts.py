@@ -103,23 +103,39 @@ def facts_from_rows(
 
 
 def load_answers(
-    product_ids: Sequence[int], market: str
+    product_ids: Sequence[int], market: str, *, as_of: dt.date
 ) -> dict[int, dict[str, AnswerFacts]]:
-    """The current answers per product: value, evidence, officer confirmation."""
+    """The current answers per product: value, evidence, officer confirmation.
+
+    A linked certificate is evidence only while it counts on `as_of`: an expired or rejected
+    certificate counts as absent, here as everywhere else.
+    """
     answers: dict[int, dict[str, AnswerFacts]] = defaultdict(dict)
     for (
         product_id,
         question,
         value,
         evidence,
-        certificate_id,
+        certificate_valid_until,
+        certificate_verification,
         confirmed_at,
     ) in Answer.objects.filter(product_id__in=product_ids, market=market).values_list(
-        "product_id", "question", "value", "evidence", "certificate_id", "confirmed_at"
+        "product_id",
+        "question",
+        "value",
+        "evidence",
+        "certificate__valid_until",
+        "certificate__verification",
+        "confirmed_at",
     ):
+        certificate_counts = (
+            certificate_valid_until is not None
+            and certificate_valid_until >= as_of
+            and certificate_verification != Verification.REJECTED
+        )
         answers[product_id][question] = AnswerFacts(
             value=value,
-            evidenced=bool(evidence) or certificate_id is not None,
+            evidenced=bool(evidence) or certificate_counts,
             confirmed=confirmed_at is not None,
         )
     return answers

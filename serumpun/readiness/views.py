@@ -155,7 +155,10 @@ def product(request: HttpRequest, pk: int) -> HttpResponse:
             for a in answers
         ],
         "evidence_form": EvidenceForm(),
-        "certificates": Certificate.objects.filter(msme=item.msme),
+        # Only certificates that count may be offered as evidence (expired or rejected: absent).
+        "certificates": Certificate.objects.filter(msme=item.msme).valid_on(
+            timezone.localdate()
+        ),
         "can_assess": has_permission(user, "readiness.assess"),
         "can_confirm": has_permission(user, "msme.verify"),
         "step_statuses": StepStatus.choices,
@@ -227,7 +230,9 @@ def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(
         request.POST,
         request.FILES,
-        certificates=Certificate.objects.filter(msme=answer.product.msme),
+        certificates=Certificate.objects.filter(msme=answer.product.msme).valid_on(
+            timezone.localdate()
+        ),
     )
     if not form.is_valid():
         messages.error(

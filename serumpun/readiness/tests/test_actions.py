@@ -104,6 +104,38 @@ def test_confirming_an_answer_re_assesses_the_product_in_the_same_action():
     assert row.organisation_id == product.msme.organisation_id
 
 
+@pytest.mark.parametrize(
+    ("certificate_fields", "counted", "basis"),
+    [
+        ({"verification": "verified"}, 4, "confirmed"),
+        ({"verification": "rejected"}, 2, "unconfirmed"),
+        ({"valid_until": dt.date(2020, 1, 1)}, 2, "unconfirmed"),
+    ],
+)
+def test_a_linked_certificate_is_evidence_only_while_it_counts(
+    certificate_fields, counted, basis
+):
+    officer = make_user(Role.OFFICER)
+    product = coffee_product()
+    certificate = CertificateFactory(msme=product.msme, kind="other")
+    answer = actions.record_answer(
+        by=officer,
+        product=product,
+        question="quality.specification",
+        value=4,
+        certificate=certificate,
+    )
+    actions.confirm_answer(by=officer, answer=answer)
+    type(certificate).objects.filter(pk=certificate.pk).update(**certificate_fields)
+
+    latest = actions.assess_product(by=officer, product=product)
+
+    quality = next(d for d in latest.dimensions if d["key"] == "quality")
+    spec = next(q for q in quality["questions"] if q["key"] == "quality.specification")
+    assert spec["counted"] == counted
+    assert spec["basis"] == basis
+
+
 def test_confirming_an_answer_without_evidence_is_a_conflict():
     officer = make_user(Role.OFFICER)
     product = coffee_product()

@@ -6,6 +6,7 @@ lists are paginated as {"items": [...], "count": N}; authentication is a bearer 
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -188,9 +189,14 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 
 @api.exception_handler(ConflictError)
 def on_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
-    return problem_response(
+    response = problem_response(
         status=409, title="Conflict", detail=exc.message or "State conflict."
     )
+    if exc.extra:
+        body = json.loads(response.content)
+        body.update({k: v for k, v in exc.extra.items() if k not in body})
+        response = JsonResponse(body, status=409, content_type=PROBLEM_CONTENT_TYPE)
+    return response
 
 
 @api.exception_handler(UploadTooLarge)
@@ -224,6 +230,10 @@ from serumpun.readiness.api import router as readiness_router  # noqa: E402
 from serumpun.readiness.api_requirements import (  # noqa: E402
     router as requirements_router,
 )
+from serumpun.trade.api_deals import router as trade_deals_router  # noqa: E402
+from serumpun.trade.api_events import router as trade_events_router  # noqa: E402
+from serumpun.trade.api_matching import router as trade_matching_router  # noqa: E402
+from serumpun.trade.api_requests import router as trade_requests_router  # noqa: E402
 
 api.add_router("/auth", auth_router)
 api.add_router("/reference", reference_router)
@@ -237,3 +247,7 @@ api.add_router("", readiness_router)
 api.add_router("/readiness", requirements_router)
 api.add_router("/logistics", logistics_router)
 api.add_router("/logistics", consolidation_router)
+api.add_router("/trade", trade_requests_router)
+api.add_router("/trade", trade_matching_router)
+api.add_router("/trade", trade_deals_router)
+api.add_router("/trade", trade_events_router)

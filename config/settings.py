@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "serumpun.labour",
     "serumpun.readiness",
     "serumpun.logistics",
+    "serumpun.trade",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("labour/", include("serumpun.labour.urls")),
     path("readiness/", include("serumpun.readiness.urls")),
     path("logistics/", include("serumpun.logistics.urls")),
+    path("trade/", include("serumpun.trade.urls")),
     path("", include("serumpun.core.urls")),
 ]
 

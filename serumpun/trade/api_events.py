@@ -1,0 +1,7 @@
+"""API: trade events (../shared/API.md "Trade")."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["trade"])

@@ -1,0 +1,6 @@
+"""Trade demo data: buyers and requests, matches and pools, leads at every stage, an event.
+
+Each part registers its own seeder; importing them here fixes the order they run in.
+"""
+
+from __future__ import annotations

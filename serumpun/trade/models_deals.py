@@ -1,0 +1,5 @@
+"""Trade models: deals (see models.py)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,7 @@
+"""Menu entries, home figures and daily jobs of the trade buyers pages."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    """Called once from TradeConfig.ready()."""

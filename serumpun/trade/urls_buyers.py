@@ -1,0 +1,7 @@
+"""Trade pages: buyers (included by trade/urls.py)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

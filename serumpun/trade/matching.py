@@ -1,0 +1,670 @@
+"""Supplier matching from the database: load candidate arrays, run the engine, word results.
+
+The engine (`rules/matching.py`) is pure; this module reads what it needs in a constant
+number of queries (products, certificates and their product links, latest readiness
+assessments, introduction history, the buyer's permits), builds the candidate arrays and
+turns the engine's reason/blocker codes into translated text.
+
+Public read API (used by views, the API, deals and events):
+`evaluate_product`, `match_request`, `opportunities_for_msme`, `pair_scores`, `as_dict`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from django.apps import apps
+from django.conf import settings as django_settings
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from serumpun.exporters.models import Certificate, CertificateKind, Product
+from serumpun.exporters.models import Verification as MSMEVerification
+from serumpun.readiness import knowledge
+from serumpun.readiness.models import Assessment
+from serumpun.trade.models import BuyerPermit, BuyerProfile, SourcingRequest
+from serumpun.trade.rules import matching as engine
+from serumpun.trade.rules import pools as pool_rules
+from serumpun.trade.rules import text as text_rules
+from serumpun.trade.rules.matching import Blocker, Candidates, Match, Reason
+
+MARKET = "MY"
+PORT_LOCODE = "IDPJG"  # Panjang, Lampung's container port (data/ports.csv)
+IMPORTER_GATE = (
+    "importer_permit"  # the buyer's side: checked against BuyerPermit instead
+)
+RESPONSE_DAYS = 7
+WON_STAGES = ("ordered", "shipped", "paid")
+LOST_STAGE = "lost"
+KINDS = tuple(CertificateKind.values)
+HS_SUBHEADING_DIGITS = 6
+
+
+@functools.cache
+def matching_settings() -> engine.Settings:
+    """The engine settings of data/trade/matching.yaml (checked at start-up: trade.E001)."""
+    return engine.load_settings(yaml.safe_load(settings_path().read_text()))
+
+
+def settings_path() -> Path:
+    """Where the matching weights live."""
+    return Path(django_settings.DATA_DIR) / "trade" / "matching.yaml"
+
+
+@functools.cache
+def port_position() -> tuple[float, float]:
+    """Latitude and longitude of Panjang port from data/ports.csv."""
+    path = Path(django_settings.DATA_DIR) / "ports.csv"
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["locode"] == PORT_LOCODE:
+                return float(row["lat"]), float(row["lon"])
+    raise LookupError(PORT_LOCODE)
+
+
+# --- loading -----------------------------------------------------------------------------
+
+PRODUCT_FIELDS = (
+    "pk",
+    "msme_id",
+    "hs_code_id",
+    "monthly_capacity_kg",
+    "fob_price_usd_per_kg",
+    "is_active",
+    "msme__verification",
+    "msme__lat",
+    "msme__lon",
+    "msme__regency__lat",
+    "msme__regency__lon",
+    "name_id",
+    "name_en",
+    "name_ms",
+    "description_id",
+    "description_en",
+    "description_ms",
+)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Candidate arrays and the texts of the same rows."""
+
+    candidates: Candidates
+    texts: list[str]
+
+    def index(self) -> text_rules.TextIndex:
+        """The TF-IDF index of the rows' texts."""
+        return text_rules.build_index(self.texts)
+
+
+def _float(value: Any) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def load_candidates(products: QuerySet[Product], *, as_of: dt.date) -> Loaded:
+    """Candidate arrays for these products (six queries whatever their number)."""
+    rows = list(products.order_by("pk").values_list(*PRODUCT_FIELDS))
+    msmes = products.values("msme_id")
+    product_ids = [row[0] for row in rows]
+    held = _certificates_held(msmes, as_of)
+    readiness, gates_ok, failed = _assessments(products)
+    history = _history(msmes, as_of)
+    n = len(rows)
+    certificates = np.zeros((n, len(KINDS)), dtype=bool)
+    for i, row in enumerate(rows):
+        for kind, covered in held.get(row[1], ()):
+            if covered is None or row[0] in covered:
+                certificates[i, KINDS.index(kind)] = True
+    lat = np.array([_float(r[7] if r[7] is not None else r[9]) for r in rows])
+    lon = np.array([_float(r[8] if r[8] is not None else r[10]) for r in rows])
+    port_lat, port_lon = port_position()
+    neutral = (engine.NEUTRAL, engine.NEUTRAL)
+    candidates = Candidates(
+        msme_id=np.array([r[1] for r in rows], dtype=np.int64),
+        product_id=np.array(product_ids, dtype=np.int64),
+        hs_code=np.array([int(r[2]) for r in rows], dtype=np.int64),
+        monthly_capacity_kg=np.array([_float(r[3]) for r in rows]),
+        fob_usd_per_kg=np.array([_float(r[4]) for r in rows]),
+        readiness=np.array([readiness.get(pk, np.nan) for pk in product_ids]),
+        gates_passed=np.array([gates_ok.get(pk, False) for pk in product_ids]),
+        msme_verified=np.array(
+            [r[6] == MSMEVerification.VERIFIED for r in rows], dtype=bool
+        ),
+        active=np.array([r[5] for r in rows], dtype=bool),
+        kinds=KINDS,
+        certificates=certificates,
+        responsiveness=np.array([history.get(r[1], neutral)[0] for r in rows]),
+        outcome=np.array([history.get(r[1], neutral)[1] for r in rows]),
+        distance_km=engine.haversine_km(lat, lon, port_lat, port_lon)
+        if n
+        else np.zeros(0),
+        failed_gates=[failed.get(pk, ()) for pk in product_ids],
+    )
+    texts = [" ".join(part for part in r[11:] if part) for r in rows]
+    return Loaded(candidates, texts)
+
+
+def _certificates_held(
+    msmes: QuerySet[Any], as_of: dt.date
+) -> dict[int, list[tuple[str, set[int] | None]]]:
+    """Per MSME: (kind, products covered or None for all) of certificates valid on the day.
+
+    As in readiness.facts: a certificate that names no product covers all the MSME's
+    products; an expired or rejected one counts as absent.
+    """
+    valid = Certificate.objects.valid_on(as_of).filter(msme_id__in=msmes)
+    links: dict[int, set[int]] = defaultdict(set)
+    for certificate_id, product_id in Certificate.products.through.objects.filter(
+        certificate__in=valid
+    ).values_list("certificate_id", "product_id"):
+        links[certificate_id].add(product_id)
+    held: dict[int, list[tuple[str, set[int] | None]]] = defaultdict(list)
+    for pk, msme_id, kind in valid.values_list("pk", "msme_id", "kind"):
+        held[msme_id].append((kind, links.get(pk)))
+    return held
+
+
+def _assessments(
+    products: QuerySet[Product],
+) -> tuple[dict[int, float], dict[int, bool], dict[int, tuple[str, ...]]]:
+    """Latest Malaysian readiness score, gates passed, and failed gate keys per product."""
+    readiness: dict[int, float] = {}
+    gates_ok: dict[int, bool] = {}
+    failed: dict[int, tuple[str, ...]] = {}
+    for product_id, score, gates in Assessment.objects.filter(
+        product__in=products.values("pk"), market=MARKET, is_latest=True
+    ).values_list("product_id", "score", "gates"):
+        readiness[product_id] = float(score)
+        failing = tuple(
+            str(gate.get("key"))
+            for gate in gates or ()
+            if not gate.get("passed") and gate.get("key") != IMPORTER_GATE
+        )
+        failed[product_id] = failing
+        gates_ok[product_id] = not failing
+    return readiness, gates_ok, failed
+
+
+def introduction_model() -> Any:
+    """The deals app's Introduction model, or None while it does not exist yet."""
+    try:
+        return apps.get_model("trade", "Introduction")
+    except LookupError:
+        return None
+
+
+def _history(msmes: QuerySet[Any], as_of: dt.date) -> dict[int, tuple[float, float]]:
+    """Per MSME: (share of introductions answered within 7 days, share of closed won)."""
+    model = introduction_model()
+    if model is None:
+        return {}
+    due = timezone.make_aware(
+        dt.datetime.combine(as_of - dt.timedelta(days=RESPONSE_DAYS), dt.time.min)
+    )
+    answered = Q(
+        msme_responded_at__isnull=False,
+        msme_responded_at__lte=F("created_at") + dt.timedelta(days=RESPONSE_DAYS),
+    )
+    rows = (
+        model.objects.filter(msme_id__in=msmes)
+        .values("msme_id")
+        .annotate(
+            answered=Count("pk", filter=answered),
+            due=Count(
+                "pk", filter=Q(msme_responded_at__isnull=False) | Q(created_at__lte=due)
+            ),
+            won=Count("pk", filter=Q(stage__in=WON_STAGES)),
+            lost=Count("pk", filter=Q(stage=LOST_STAGE)),
+        )
+        .order_by()
+    )
+    history: dict[int, tuple[float, float]] = {}
+    for row in rows:
+        responsiveness = row["answered"] / row["due"] if row["due"] else engine.NEUTRAL
+        closed = row["won"] + row["lost"]
+        outcome = row["won"] / closed if closed else engine.NEUTRAL
+        history[row["msme_id"]] = (responsiveness, outcome)
+    return history
+
+
+def request_facts(
+    request: SourcingRequest,
+    hs_codes: Iterable[int],
+    *,
+    held_permits: Iterable[str],
+    as_of: dt.date,
+) -> engine.RequestFacts:
+    """The request's constraints, with the permits the buyer lacks per candidate HS code."""
+    return engine.RequestFacts(
+        hs_code=int(request.hs_code_id),
+        accept_same_heading=request.accept_same_heading,
+        quantity_kg_per_month=float(request.quantity_kg_per_month),
+        required_kinds=tuple(k for k in request.required_certificates if k in KINDS),
+        target_price_usd_per_kg=(
+            float(request.target_price_usd_per_kg)
+            if request.target_price_usd_per_kg
+            else None
+        ),
+        missing_permits=missing_permits(hs_codes, set(held_permits), as_of=as_of),
+    )
+
+
+def missing_permits(
+    hs_codes: Iterable[int], held: set[str], *, as_of: dt.date
+) -> dict[int, tuple[engine.PermitNeed, ...]]:
+    """Per HS code, the Malaysian import permits it needs that are not in `held`."""
+    found: dict[int, tuple[engine.PermitNeed, ...]] = {}
+    for code in set(hs_codes):
+        needs = knowledge.permit_requirements(
+            hs_code=f"{code:06d}", market=MARKET, as_of=as_of
+        )
+        lacking = tuple(
+            engine.PermitNeed(str(need.id), str(need.agency))
+            for need in needs
+            if str(need.id) not in held
+        )
+        if lacking:
+            found[code] = lacking
+    return found
+
+
+def held_permits(buyer_org_ids: Iterable[int], as_of: dt.date) -> dict[int, set[str]]:
+    """Per buyer organisation, the permit rule ids it holds (verified, valid on the day)."""
+    held: dict[int, set[str]] = defaultdict(set)
+    for org_id, requirement_id in (
+        BuyerPermit.objects.valid_on(as_of)
+        .filter(buyer__organisation_id__in=list(buyer_org_ids))
+        .values_list("buyer__organisation_id", "requirement_id")
+    ):
+        held[org_id].add(requirement_id)
+    return held
+
+
+def request_text(request: SourcingRequest) -> str:
+    """What the buyer wrote: title and description."""
+    return f"{request.title} {request.description}"
+
+
+def hs_candidates(request: SourcingRequest) -> QuerySet[Product]:
+    """Catalogue products whose HS code the request accepts (the database filters)."""
+    code = str(request.hs_code_id)
+    products = Product.objects.in_catalogue()
+    if request.accept_same_heading:
+        return products.filter(hs_code_id__startswith=code[:4])
+    return products.filter(hs_code_id=code)
+
+
+# --- public read API -----------------------------------------------------------------------
+
+
+def evaluate_product(
+    request: SourcingRequest, product: Product, *, as_of: dt.date
+) -> Match:
+    """How one product fits one request: score, eligibility, reasons and blockers."""
+    loaded = load_candidates(Product.objects.filter(pk=product.pk), as_of=as_of)
+    candidates = loaded.candidates
+    facts = request_facts(
+        request,
+        candidates.hs_code.tolist(),
+        held_permits=held_permits([request.buyer_id], as_of)[request.buyer_id],
+        as_of=as_of,
+    )
+    similarity = loaded.index().similarity(request_text(request))
+    settings = matching_settings()
+    evaluation = engine.evaluate(facts, candidates, similarity, settings)
+    return engine.explain(facts, candidates, evaluation, 0, settings)
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """Matches for one request (eligible first, then near misses) and proposed pools."""
+
+    request_id: int
+    matches: tuple[Match, ...]
+    pools: tuple[pool_rules.Pool, ...]
+    eligible_count: int
+
+
+def match_request(
+    request: SourcingRequest, *, as_of: dt.date, limit: int = 20
+) -> MatchResult:
+    """Suppliers for a request among catalogue products; pools when none meets the volume."""
+    loaded = load_candidates(hs_candidates(request), as_of=as_of)
+    candidates = loaded.candidates
+    facts = request_facts(
+        request,
+        candidates.hs_code.tolist(),
+        held_permits=held_permits([request.buyer_id], as_of)[request.buyer_id],
+        as_of=as_of,
+    )
+    settings = matching_settings()
+    similarity = loaded.index().similarity(request_text(request))
+    ranking = engine.match(facts, candidates, similarity, settings, limit=limit)
+    pools: list[pool_rules.Pool] = []
+    if not ranking.eligible_count and len(ranking.pool_rows):
+        rows = ranking.pool_rows
+        pools = pool_rules.propose_pools(
+            (
+                pool_rules.Supplier(
+                    msme_id=int(candidates.msme_id[row]),
+                    product_id=int(candidates.product_id[row]),
+                    hs_code=int(candidates.hs_code[row]),
+                    monthly_capacity_kg=float(candidates.monthly_capacity_kg[row]),
+                    readiness=float(candidates.readiness[row]),
+                    score=float(ranking.evaluation.score[row]),
+                )
+                for row in rows
+            ),
+            quantity_kg_per_month=facts.quantity_kg_per_month,
+            max_members=settings.pool_max_members,
+            max_candidates=settings.pool_max_candidates,
+            limit=settings.pool_limit,
+        )
+    return MatchResult(
+        request.pk, ranking.matches, tuple(pools), ranking.eligible_count
+    )
+
+
+@dataclass(frozen=True)
+class Opportunity:
+    """An open request and how the MSME's best product fits it."""
+
+    request: SourcingRequest
+    match: Match
+
+
+def opportunities_for_msme(
+    msme: Any, *, user: Any, as_of: dt.date, include_near: bool = False
+) -> list[Opportunity]:
+    """Open requests `user` may see that the MSME's products fit, best first."""
+    requests = list(
+        SourcingRequest.objects.visible_to(user)
+        .open()
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=as_of))
+        .select_related("hs_code", "buyer")
+    )
+    if not requests:
+        return []
+    loaded = load_candidates(
+        Product.objects.filter(msme=msme, is_active=True), as_of=as_of
+    )
+    if not len(loaded.candidates):
+        return []
+    index = loaded.index()
+    held = held_permits({r.buyer_id for r in requests}, as_of)
+    found = []
+    for request in requests:
+        match = _best_for(request, loaded, index, held[request.buyer_id], as_of)
+        if match is not None and (match.eligible or include_near):
+            found.append(Opportunity(request, match))
+    found.sort(key=lambda o: (not o.match.eligible, -o.match.score, -o.request.pk))
+    return found
+
+
+def _best_for(
+    request: SourcingRequest,
+    loaded: Loaded,
+    index: text_rules.TextIndex,
+    held: set[str],
+    as_of: dt.date,
+) -> Match | None:
+    candidates = loaded.candidates
+    facts = request_facts(
+        request, candidates.hs_code.tolist(), held_permits=held, as_of=as_of
+    )
+    settings = matching_settings()
+    evaluation = engine.evaluate(
+        facts, candidates, index.similarity(request_text(request)), settings
+    )
+    rows = np.flatnonzero(evaluation.hs_ok)
+    if not len(rows):
+        return None
+    key = evaluation.score[rows] - evaluation.blocker_count[rows]
+    best = int(rows[int(np.argmax(key))])
+    return engine.explain(facts, candidates, evaluation, best, settings)
+
+
+def fit_for_msme(request: SourcingRequest, msme: Any, *, as_of: dt.date) -> list[Match]:
+    """Each active product of the MSME judged against the request (best first)."""
+    loaded = load_candidates(
+        Product.objects.filter(msme=msme, is_active=True), as_of=as_of
+    )
+    candidates = loaded.candidates
+    if not len(candidates):
+        return []
+    facts = request_facts(
+        request,
+        candidates.hs_code.tolist(),
+        held_permits=held_permits([request.buyer_id], as_of)[request.buyer_id],
+        as_of=as_of,
+    )
+    settings = matching_settings()
+    similarity = loaded.index().similarity(request_text(request))
+    evaluation = engine.evaluate(facts, candidates, similarity, settings)
+    matches = [
+        engine.explain(facts, candidates, evaluation, row, settings)
+        for row in range(len(candidates))
+    ]
+    matches.sort(key=lambda m: (not m.eligible, len(m.blockers), -m.score))
+    return matches
+
+
+def pair_scores(
+    buyer_org_ids: Iterable[int], msme_ids: Iterable[int], *, as_of: dt.date
+) -> dict[tuple[int, int], float]:
+    """How well each MSME fits each buyer, 0..1 (0 when nothing fits).
+
+    The best eligible product of the MSME against the buyer's open requests, or, for a
+    buyer with no open request, against each HS code of its profile's interests (no volume
+    or certificate asked). Bulk queries only: the counts do not grow with the inputs.
+    """
+    buyers = list(dict.fromkeys(buyer_org_ids))
+    msmes = list(dict.fromkeys(msme_ids))
+    scores = {(buyer, msme): 0.0 for buyer in buyers for msme in msmes}
+    if not buyers or not msmes:
+        return scores
+    open_requests: dict[int, list[SourcingRequest]] = defaultdict(list)
+    for request in (
+        SourcingRequest.objects.open()
+        .filter(buyer_id__in=buyers)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=as_of))
+    ):
+        open_requests[request.buyer_id].append(request)
+    interests = dict(
+        BuyerProfile.objects.filter(organisation_id__in=buyers).values_list(
+            "organisation_id", "hs_interests"
+        )
+    )
+    loaded = load_candidates(
+        Product.objects.filter(msme_id__in=msmes, is_active=True), as_of=as_of
+    )
+    candidates = loaded.candidates
+    if not len(candidates):
+        return scores
+    index = loaded.index()
+    held = held_permits(buyers, as_of)
+    settings = matching_settings()
+    msme_index = {msme: i for i, msme in enumerate(msmes)}
+    row_msme = np.array([msme_index[int(m)] for m in candidates.msme_id])
+    hs_codes = candidates.hs_code.tolist()
+    for buyer in buyers:
+        best = np.zeros(len(msmes))
+        lacking = missing_permits(hs_codes, held[buyer], as_of=as_of)
+        for wanted, text in _buyer_wants(
+            open_requests.get(buyer, []), interests.get(buyer) or [], hs_codes
+        ):
+            facts = replace(wanted, missing_permits=lacking)
+            similarity = index.similarity(text) if text else np.zeros(len(candidates))
+            evaluation = engine.evaluate(facts, candidates, similarity, settings)
+            score = np.where(evaluation.eligible, evaluation.score, 0.0)
+            np.maximum.at(best, row_msme, score)
+        for msme, i in msme_index.items():
+            scores[(buyer, msme)] = round(float(best[i]), 4)
+    return scores
+
+
+def _buyer_wants(
+    requests: Sequence[SourcingRequest], hs_interests: Sequence[Any], hs_codes: Any
+) -> list[tuple[engine.RequestFacts, str]]:
+    """The buyer's open requests, or else one loose request per HS code of interest."""
+    if requests:
+        return [
+            (
+                engine.RequestFacts(
+                    hs_code=int(r.hs_code_id),
+                    accept_same_heading=r.accept_same_heading,
+                    quantity_kg_per_month=float(r.quantity_kg_per_month),
+                    required_kinds=tuple(
+                        k for k in r.required_certificates if k in KINDS
+                    ),
+                    target_price_usd_per_kg=(
+                        float(r.target_price_usd_per_kg)
+                        if r.target_price_usd_per_kg
+                        else None
+                    ),
+                ),
+                request_text(r),
+            )
+            for r in requests
+        ]
+    wants = []
+    for code in hs_interests:
+        digits = str(code).replace(".", "").strip()
+        if len(digits) == HS_SUBHEADING_DIGITS and digits.isdigit():
+            wants.append(
+                (
+                    engine.RequestFacts(
+                        hs_code=int(digits),
+                        accept_same_heading=False,
+                        quantity_kg_per_month=1e-9,
+                        required_kinds=(),
+                        target_price_usd_per_kg=None,
+                    ),
+                    "",
+                )
+            )
+    return wants
+
+
+# --- wording ------------------------------------------------------------------------------
+
+
+def _kind_label(kind: str) -> str:
+    return str(dict(CertificateKind.choices).get(kind, kind))
+
+
+def _kg(value: Any) -> str:
+    return f"{float(value):,.0f}".replace(",", ".")
+
+
+def describe(item: Reason | Blocker) -> str:
+    """The reason or blocker in the active language."""
+    p = item.params
+    texts: Mapping[str, Any] = {
+        "hs_same_subheading": lambda: (
+            _("Same HS subheading (%(hs)s).") % {"hs": p["hs_code"]}
+        ),
+        "hs_same_heading": lambda: (
+            _("Same HS heading (%(hs)s), which the buyer accepts.")
+            % {"hs": p["hs_code"]}
+        ),
+        "certificates_held": lambda: (
+            _("Holds every required certificate: %(kinds)s.")
+            % {"kinds": ", ".join(_kind_label(k) for k in p["kinds"])}
+        ),
+        "capacity_enough": lambda: (
+            _("Capacity %(capacity)s kg/month covers the %(quantity)s kg requested.")
+            % {"capacity": _kg(p["capacity_kg"]), "quantity": _kg(p["quantity_kg"])}
+        ),
+        "gates_passed": lambda: (
+            _("Export readiness gates passed (score %(score)s/100).")
+            % {"score": p["score"]}
+        ),
+        "text_similar": lambda: (
+            _("Product description close to the request (%(pct)s%%).")
+            % {"pct": round(p["similarity"] * 100)}
+        ),
+        "price_within_target": lambda: (
+            _("FOB price USD %(fob)s/kg within the target USD %(target)s/kg.")
+            % {"fob": f"{p['fob_usd']:.2f}", "target": f"{p['target_usd']:.2f}"}
+        ),
+        "responsive": lambda: (
+            _("Answers %(pct)s%% of introductions within 7 days.")
+            % {"pct": round(p["share"] * 100)}
+        ),
+        "deals_won": lambda: (
+            _("Won %(pct)s%% of closed deals.") % {"pct": round(p["share"] * 100)}
+        ),
+        "port_distance": lambda: (
+            _("About %(km)s km from Panjang port.") % {"km": p["km"]}
+        ),
+        "hs_mismatch": lambda: (
+            _("HS code %(hs)s does not match the requested %(requested)s.")
+            % {"hs": p["hs_code"], "requested": p["requested"]}
+        ),
+        "product_inactive": lambda: _("The product is no longer offered."),
+        "msme_not_verified": lambda: _("The MSME profile is not verified yet."),
+        "certificate_missing": lambda: (
+            _("Missing a valid %(kind)s certificate covering this product.")
+            % {"kind": _kind_label(p["kind"])}
+        ),
+        "capacity_short": lambda: (
+            _(
+                "Capacity %(capacity)s kg/month is %(short)s kg short of the %(quantity)s kg requested."
+            )
+            % {
+                "capacity": _kg(p["capacity_kg"]),
+                "short": _kg(p["short_kg"]),
+                "quantity": _kg(p["quantity_kg"]),
+            }
+        ),
+        "not_assessed": lambda: _("No export readiness assessment for Malaysia yet."),
+        "gate_failed": lambda: (
+            _("Export readiness gates not passed: %(gates)s.")
+            % {"gates": ", ".join(p["gates"])}
+        ),
+        "buyer_permit_missing": lambda: (
+            _("The buyer needs the permit “%(title)s” (%(agency)s).")
+            % {"title": permit_title(p["requirement_id"]), "agency": p["agency"]}
+        ),
+    }
+    wording = texts.get(item.code)
+    return str(wording()) if wording else item.code
+
+
+def permit_title(requirement_id: str) -> str:
+    """A permit rule's title in the active language (its id when the rule is unknown)."""
+    found = knowledge.requirement_book().get(requirement_id)
+    if found is None:
+        return requirement_id
+    return str(found.title_in(translation.get_language() or "id")[:200])
+
+
+def item_dict(item: Reason | Blocker) -> dict[str, Any]:
+    """A reason or blocker for the API: code, text and its parameters."""
+    found: dict[str, Any] = {"code": item.code, "text": describe(item), **item.params}
+    if item.code == "buyer_permit_missing":
+        found["title"] = permit_title(item.params["requirement_id"])
+    return found
+
+
+def as_dict(match: Match) -> dict[str, Any]:
+    """A match as the API shows it."""
+    return {
+        "msme_id": match.msme_id,
+        "product_id": match.product_id,
+        "score": match.score,
+        "eligible": match.eligible,
+        "reasons": [item_dict(reason) for reason in match.reasons],
+        "blockers": [item_dict(blocker) for blocker in match.blockers],
+    }

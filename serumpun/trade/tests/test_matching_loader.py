@@ -1,0 +1,152 @@
+"""Matching from the database: evaluate_product, match_request, pair_scores."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from serumpun.exporters.tests.factories import CertificateFactory, ProductFactory
+from serumpun.trade.matching import (
+    as_dict,
+    evaluate_product,
+    match_request,
+    pair_scores,
+)
+from serumpun.trade.tests.factories import (
+    BuyerPermitFactory,
+    BuyerProfileFactory,
+    SourcingRequestFactory,
+)
+from serumpun.trade.tests.factories_matching import assess, supplier
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(2026, 12, 6)
+
+
+def coffee_request(**fields: object):  # type: ignore[no-untyped-def]
+    profile = BuyerProfileFactory()
+    BuyerPermitFactory(buyer=profile)
+    return SourcingRequestFactory(
+        buyer=profile.organisation,
+        quantity_kg_per_month=Decimal("5000"),
+        required_certificates=["halal"],
+        **fields,
+    )
+
+
+def blocker_codes(match) -> list[str]:  # type: ignore[no-untyped-def]
+    return [blocker.code for blocker in match.blockers]
+
+
+def test_an_assessed_certified_supplier_is_eligible() -> None:
+    match = evaluate_product(coffee_request(), supplier(), as_of=DAY)
+    assert match.eligible, match.blockers
+    assert 0 < match.score <= 1
+    assert "hs_same_subheading" in [r.code for r in match.reasons]
+
+
+@pytest.mark.parametrize(
+    ("halal_until", "eligible"),
+    [(DAY - dt.timedelta(days=1), False), (DAY, True)],
+)
+def test_certificate_must_be_valid_on_the_request_date(
+    halal_until: dt.date, eligible: bool
+) -> None:
+    match = evaluate_product(
+        coffee_request(), supplier(halal_until=halal_until), as_of=DAY
+    )
+    assert match.eligible is eligible
+    assert ("certificate_missing" in blocker_codes(match)) is not eligible
+
+
+def test_a_certificate_naming_other_products_does_not_cover_this_one() -> None:
+    product = supplier(halal_until=None)
+    other = ProductFactory(msme=product.msme)
+    CertificateFactory(msme=product.msme, kind="halal", products=[other])
+    match = evaluate_product(coffee_request(), product, as_of=DAY)
+    assert blocker_codes(match) == ["certificate_missing"]
+
+
+def test_a_rejected_certificate_counts_as_absent() -> None:
+    product = supplier(halal_until=None)
+    CertificateFactory(msme=product.msme, kind="halal", verification="rejected")
+    assert blocker_codes(evaluate_product(coffee_request(), product, as_of=DAY)) == [
+        "certificate_missing"
+    ]
+
+
+@pytest.mark.parametrize(("capacity", "eligible"), [("5000", True), ("4999", False)])
+def test_capacity_equal_to_the_volume_passes(capacity: str, eligible: bool) -> None:
+    match = evaluate_product(coffee_request(), supplier(capacity=capacity), as_of=DAY)
+    assert match.eligible is eligible
+
+
+def test_no_assessment_and_failed_gates_block() -> None:
+    assert blocker_codes(
+        evaluate_product(coffee_request(), supplier(assessed=False), as_of=DAY)
+    ) == ["not_assessed"]
+    product = supplier(assessed=False)
+    assess(product, gates=[{"key": "food_registration", "passed": False}])
+    match = evaluate_product(coffee_request(), product, as_of=DAY)
+    assert blocker_codes(match) == ["gate_failed"]
+    assert match.blockers[0].params["gates"] == ["food_registration"]
+
+
+def test_a_buyer_without_the_coffee_permit_is_told_which_permit() -> None:
+    profile = BuyerProfileFactory()
+    request = SourcingRequestFactory(buyer=profile.organisation)
+    match = evaluate_product(request, supplier(), as_of=DAY)
+    assert blocker_codes(match) == ["buyer_permit_missing"]
+    shown = as_dict(match)["blockers"][0]
+    assert shown["requirement_id"] == "MY-COFFEE-PERMIT"
+    assert shown["text"] and shown["title"]
+
+
+def test_unverified_msme_and_inactive_product_block() -> None:
+    match = evaluate_product(coffee_request(), supplier(verified=False), as_of=DAY)
+    assert blocker_codes(match) == ["msme_not_verified"]
+    match = evaluate_product(coffee_request(), supplier(is_active=False), as_of=DAY)
+    assert blocker_codes(match) == ["product_inactive"]
+
+
+def test_match_request_ranks_eligible_then_pools_when_nobody_has_the_volume() -> None:
+    request = coffee_request()
+    small = [supplier(capacity="3000", score=s) for s in (90, 70, 60)]
+    result = match_request(request, as_of=DAY, limit=10)
+    assert result.eligible_count == 0
+    assert {m.product_id for m in result.matches} == {p.pk for p in small}
+    assert result.pools
+    pool = result.pools[0]
+    assert pool.total_kg_per_month == 5000
+    assert len(pool.members) == 2
+    big = supplier(capacity="8000")
+    result = match_request(request, as_of=DAY, limit=10)
+    assert result.matches[0].product_id == big.pk and result.matches[0].eligible
+    assert result.pools == ()
+
+
+def test_pair_scores_uses_open_requests_or_hs_interests() -> None:
+    request = coffee_request()
+    fits, lacks = supplier(), supplier(halal_until=None)
+    idle = BuyerProfileFactory(hs_interests=["090111"])
+    BuyerPermitFactory(buyer=idle)
+    stranger = BuyerProfileFactory(hs_interests=["030614"])
+    buyers = [request.buyer_id, idle.organisation_id, stranger.organisation_id]
+    msmes = [fits.msme_id, lacks.msme_id]
+    scores = pair_scores(buyers, msmes, as_of=DAY)
+    assert scores[(request.buyer_id, fits.msme_id)] > 0
+    assert scores[(request.buyer_id, lacks.msme_id)] == 0
+    assert scores[(idle.organisation_id, lacks.msme_id)] > 0  # no certificate asked
+    assert scores[(stranger.organisation_id, fits.msme_id)] == 0
+    assert len(scores) == 6
+
+
+def test_pair_scores_query_count_does_not_grow(django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    request = coffee_request()
+    products = [supplier() for _ in range(6)]
+    msmes = [p.msme_id for p in products]
+    with django_assert_max_num_queries(12):
+        pair_scores([request.buyer_id], msmes, as_of=DAY)

@@ -2,6 +2,89 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from serumpun.accounts.roles import Role
+
+TRADE = _("Trade with Malaysia")
+
 
 def register() -> None:
     """Called once from TradeConfig.ready()."""
+    from serumpun.core.daily import register_daily
+    from serumpun.core.home import register_count
+    from serumpun.core.navigation import add_menu_item
+    from serumpun.exporters.apps import PageNavItem
+    from serumpun.trade.actions_requests import close_expired_requests_daily
+
+    entries = [
+        (_("My requests"), "trade:requests", {Role.BUYER}),
+        (_("Sourcing requests"), "trade:requests", {Role.TRADE_ATTACHE}),
+        (_("Buyers' requests"), "trade:msme_requests", {Role.MSME_OWNER}),
+    ]
+    for label, url_name, roles in entries:
+        add_menu_item(
+            PageNavItem(label, url_name, roles=frozenset(roles)),
+            before="core:notifications",
+        )
+    register_count(buyer_counts, roles={Role.BUYER})
+    register_count(attache_counts, roles={Role.TRADE_ATTACHE})
+    register_daily(close_expired_requests_daily)
+
+
+def buyer_counts(user: Any) -> list[Any]:
+    """For a buyer: its open sourcing requests."""
+    from serumpun.core.home import Figure
+    from serumpun.trade.models import SourcingRequest
+
+    return [
+        Figure(
+            "trade_open_requests",
+            _("Open sourcing requests"),
+            SourcingRequest.objects.visible_to(user).open(),
+            TRADE,
+            _("Post what you want to buy from Lampung."),
+            "trade:request_new",
+            _("Post a request"),
+        )
+    ]
+
+
+def attache_counts(user: Any) -> list[Any]:
+    """For the trade attaché: buyers and permits awaiting verification, open requests."""
+    from serumpun.core.home import Figure
+    from serumpun.trade.models import (
+        BuyerPermit,
+        BuyerProfile,
+        SourcingRequest,
+        Verification,
+    )
+
+    pending = Verification.PENDING
+    return [
+        Figure(
+            "trade_buyers_pending",
+            _("Buyers awaiting verification"),
+            BuyerProfile.objects.visible_to(user).filter(verification=pending),
+            TRADE,
+            _("No buyer awaits verification."),
+        ),
+        Figure(
+            "trade_permits_pending",
+            _("Buyer permits awaiting verification"),
+            BuyerPermit.objects.visible_to(user).filter(verification=pending),
+            TRADE,
+            _("No permit awaits verification."),
+        ),
+        Figure(
+            "trade_open_requests",
+            _("Open sourcing requests"),
+            SourcingRequest.objects.visible_to(user).open(),
+            TRADE,
+            _("No open request."),
+            "trade:requests",
+            _("See the requests"),
+        ),
+    ]

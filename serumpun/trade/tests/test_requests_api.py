@@ -150,7 +150,7 @@ def test_anonymous_is_a_401(client):
 
 def test_an_invited_request_tells_only_the_invited(client):
     invited, invited_owner = msme_owner()
-    _, other_owner = msme_owner()
+    msme_owner()  # verified, same HS, but not invited
     response = post(client, buyer_user(), URL, body(invited_msme_ids=[invited.pk]))
     assert response.status_code == 201
     assert response.json()["visibility"] == "invited"

@@ -125,29 +125,39 @@ def load_candidates(products: QuerySet[Product], *, as_of: dt.date) -> Loaded:
         for kind, covered in held.get(row[1], ()):
             if covered is None or row[0] in covered:
                 certificates[i, KINDS.index(kind)] = True
-    lat = np.array([_float(r[7] if r[7] is not None else r[9]) for r in rows])
-    lon = np.array([_float(r[8] if r[8] is not None else r[10]) for r in rows])
+    lat = np.array(
+        [_float(r[7] if r[7] is not None else r[9]) for r in rows], dtype=np.float64
+    )
+    lon = np.array(
+        [_float(r[8] if r[8] is not None else r[10]) for r in rows], dtype=np.float64
+    )
     port_lat, port_lon = port_position()
     neutral = (engine.NEUTRAL, engine.NEUTRAL)
     candidates = Candidates(
         msme_id=np.array([r[1] for r in rows], dtype=np.int64),
         product_id=np.array(product_ids, dtype=np.int64),
         hs_code=np.array([int(r[2]) for r in rows], dtype=np.int64),
-        monthly_capacity_kg=np.array([_float(r[3]) for r in rows]),
-        fob_usd_per_kg=np.array([_float(r[4]) for r in rows]),
-        readiness=np.array([readiness.get(pk, np.nan) for pk in product_ids]),
-        gates_passed=np.array([gates_ok.get(pk, False) for pk in product_ids]),
+        monthly_capacity_kg=np.array([_float(r[3]) for r in rows], dtype=np.float64),
+        fob_usd_per_kg=np.array([_float(r[4]) for r in rows], dtype=np.float64),
+        readiness=np.array(
+            [readiness.get(pk, np.nan) for pk in product_ids], dtype=np.float64
+        ),
+        gates_passed=np.array(
+            [gates_ok.get(pk, False) for pk in product_ids], dtype=bool
+        ),
         msme_verified=np.array(
             [r[6] == MSMEVerification.VERIFIED for r in rows], dtype=bool
         ),
         active=np.array([r[5] for r in rows], dtype=bool),
         kinds=KINDS,
         certificates=certificates,
-        responsiveness=np.array([history.get(r[1], neutral)[0] for r in rows]),
-        outcome=np.array([history.get(r[1], neutral)[1] for r in rows]),
-        distance_km=engine.haversine_km(lat, lon, port_lat, port_lon)
-        if n
-        else np.zeros(0),
+        responsiveness=np.array(
+            [history.get(r[1], neutral)[0] for r in rows], dtype=np.float64
+        ),
+        outcome=np.array(
+            [history.get(r[1], neutral)[1] for r in rows], dtype=np.float64
+        ),
+        distance_km=engine.haversine_km(lat, lon, port_lat, port_lon),
         failed_gates=[failed.get(pk, ()) for pk in product_ids],
     )
     texts = [" ".join(part for part in r[11:] if part) for r in rows]

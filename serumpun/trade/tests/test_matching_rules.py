@@ -235,3 +235,8 @@ def test_load_settings_names_the_bad_entry() -> None:
     bad = {**good, "weights": {**good["weights"], "price": {"value": -1}}}
     with pytest.raises(ValueError, match=r"weights\.price"):
         engine.load_settings(bad)
+
+
+def test_no_candidates_is_an_empty_ranking() -> None:
+    ranking = engine.match(REQUEST, candidates(0), np.zeros(0), SETTINGS, limit=5)
+    assert (ranking.matches, ranking.eligible_count) == ((), 0)

@@ -30,4 +30,18 @@ def check_matching_settings(**kwargs: Any) -> list[CheckMessage]:
 
 def register() -> None:
     """Called once from TradeConfig.ready()."""
+    from django.utils.translation import gettext_lazy as _
+
+    from serumpun.accounts.roles import Role
+    from serumpun.core.navigation import add_menu_item
+    from serumpun.exporters.apps import PageNavItem
+
     register_check(check_matching_settings)
+    for label, url_name in (
+        (_("Buyer requests for me"), "trade:opportunities"),
+        (_("My pledges"), "trade:pledges"),
+    ):
+        add_menu_item(
+            PageNavItem(label, url_name, roles=frozenset({Role.MSME_OWNER})),
+            before="core:notifications",
+        )

@@ -10,13 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
@@ -161,18 +160,9 @@ def catalog_supplier(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def catalog_introduction(request: HttpRequest, pk: int) -> HttpResponse:
-    """The "request an introduction" entry point; the trade module will wire it up.
-
-    Nothing is recorded yet: the buyer is told so plainly rather than shown a fake success.
-    """
+    """The "request an introduction" button: on to the trade page where the buyer picks
+    one of their open requests for this product (or posts a new one)."""
     _catalogue_user(request)
     if not Product.objects.in_catalogue().filter(pk=pk).exists():
         raise Http404
-    messages.info(
-        request,
-        _(
-            "Introductions open with the trade module. Nothing has been sent yet; "
-            "please contact the trade attaché in the meantime."
-        ),
-    )
-    return redirect("exporters:catalog_product", pk=pk)
+    return redirect(f"{reverse('trade:introduction_new')}?product={pk}")

@@ -181,13 +181,19 @@ def test_unverified_or_inactive_records_are_not_found(buyer_client, supplier):
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("in_english")
-def test_introduction_entry_point_is_honest(buyer_client, supplier):
+def test_introduction_button_leads_to_the_trade_introduction_page(
+    buyer_client, supplier
+):
     coffee = supplier.products.get(name_id="Kopi robusta bubuk")
     url = reverse("exporters:catalog_introduction", args=[coffee.pk])
-    response = buyer_client.post(url, follow=True)
-    assert response.status_code == 200
-    assert b"Introductions open with the trade module" in response.content
-    assert b"Nothing has been sent yet" in response.content
+    response = buyer_client.post(url)
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"{reverse('trade:introduction_new')}?product={coffee.pk}"
+    )
+    page = buyer_client.get(response["Location"])
+    assert page.status_code == 200
+    assert b"You have no open request this product could fit" in page.content
     assert buyer_client.get(url).status_code == 405
 
 

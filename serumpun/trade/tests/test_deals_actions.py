@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from serumpun.accounts.roles import Role
 from serumpun.accounts.tests.factories import make_user
@@ -230,7 +229,7 @@ def test_a_message_refuses_an_executable_and_the_attache_only_reads(deal):
 
 
 def test_idle_leads_are_reminded_once_and_again_after_new_activity(deal):
-    start = timezone.make_aware(dt.datetime(2026, 11, 1, 10, 0))
+    start = dt.datetime(2026, 11, 1, 3, 0, tzinfo=dt.UTC)
     lead = make_lead(deal, at=start)
     make_lead(lead_parties(), stage="paid", at=start)  # finished leads are never idle
     assert actions.remind_idle_leads(as_of=dt.date(2026, 11, 14)) == 0

@@ -80,7 +80,7 @@ def test_another_buyers_request_is_404(client, deal):
         ("post", "/trade/introductions/{id}/messages", {"body": "hello"}),
     ],
 )
-def test_foreign_leads_are_404(client, deal, who, method, path, body):
+def test_foreign_leads_are_404(client, deal, who, method, path, body):  # noqa: PLR0917 (pytest parameters)
     lead = make_lead(deal)
     user = buyer_user() if who == "other_buyer" else make_user(Role.MSME_OWNER)
     api = Api(client, user)

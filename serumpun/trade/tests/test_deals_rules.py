@@ -107,9 +107,9 @@ def test_furthest_index_ignores_lost():
     ],
 )
 def test_a_bad_config_names_the_entry(change, message):
-    from serumpun.trade.actions_deals import config_path
-
     import yaml
+
+    from serumpun.trade.actions_deals import config_path
 
     raw = yaml.safe_load(config_path().read_text(encoding="utf-8"))
     patch = yaml.safe_load(change)

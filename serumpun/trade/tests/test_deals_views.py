@@ -1,0 +1,150 @@
+"""The leads pages: list, detail with guidance, htmx moves and messages, 404 for foreign
+leads, reports, the introduction page from the catalogue, and the pipeline board."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from serumpun.accounts.roles import Role
+from serumpun.accounts.tests.factories import make_user
+from serumpun.trade.models import BuyerReport, Introduction
+from serumpun.trade.tests.factories import buyer_user
+from serumpun.trade.tests.factories_deals import lead_parties, make_lead
+from serumpun.trade.views_deals import pipeline_figures
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
+
+
+@pytest.fixture
+def deal():
+    return lead_parties()
+
+
+def test_lead_pages_for_the_parties_and_404_for_others(client, deal):
+    lead = make_lead(deal)
+    url = reverse("trade:lead_detail", args=[lead.pk])
+    for user in (deal.buyer, deal.owner, deal.attache):
+        client.force_login(user)
+        assert client.get(url).status_code == 200
+        assert deal.request.title in client.get(reverse("trade:leads")).content.decode()
+    for user in (buyer_user(), make_user(Role.MSME_OWNER)):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert (
+            client.post(
+                reverse("trade:lead_move", args=[lead.pk]), {"stage": "lost"}
+            ).status_code
+            == 404
+        )
+
+
+def test_guidance_shows_from_negotiating(client, deal):
+    lead = make_lead(deal, stage="sample_sent")
+    client.force_login(deal.buyer)
+    url = reverse("trade:lead_detail", args=[lead.pk])
+    assert "first-deal-guidance" not in client.get(url).content.decode()
+    response = client.post(
+        reverse("trade:lead_move", args=[lead.pk]),
+        {"stage": "negotiating"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert 'id="lead-stage"' in response.content.decode()
+    assert "<h1>" not in response.content.decode()
+    html = client.get(url).content.decode()
+    assert "first-deal-guidance" in html
+    assert "bank" in html
+
+
+def test_ordering_without_a_value_is_a_form_error(client, deal):
+    lead = make_lead(deal, stage="negotiating")
+    client.force_login(deal.buyer)
+    response = client.post(
+        reverse("trade:lead_move", args=[lead.pk]),
+        {"stage": "ordered"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 422
+    response = client.post(
+        reverse("trade:lead_move", args=[lead.pk]),
+        {"stage": "ordered", "amount": "5000", "currency": "MYR"},
+    )
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert lead.stage == "ordered"
+    assert lead.deal_value_usd
+
+
+def test_a_message_through_htmx_returns_the_thread(client, deal):
+    lead = make_lead(deal)
+    client.force_login(deal.owner)
+    response = client.post(
+        reverse("trade:lead_message", args=[lead.pk]),
+        {"body": "Sample on its way"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="lead-thread"' in html
+    assert "Sample on its way" in html
+
+
+def test_a_supplier_reports_a_buyer_and_the_attache_closes_it(client, deal):
+    lead = make_lead(deal)
+    client.force_login(deal.owner)
+    url = reverse("trade:report_buyer", args=[lead.buyer_id]) + f"?lead={lead.pk}"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"reason": "payment_not_received", "details": "Nothing paid."}
+    )
+    assert response.status_code == 302
+    report = BuyerReport.objects.get()
+    assert report.introduction == lead
+    client.force_login(buyer_user())
+    assert client.get(reverse("trade:report_queue")).status_code == 403
+    client.force_login(deal.attache)
+    assert "Nothing paid." in client.get(reverse("trade:report_queue")).content.decode()
+    client.post(
+        reverse("trade:report_close", args=[report.pk]), {"resolution": "Warned."}
+    )
+    report.refresh_from_db()
+    assert report.status == "closed"
+
+
+def test_the_introduction_page_opens_a_lead(client, deal):
+    client.force_login(deal.buyer)
+    url = reverse("trade:introduction_new") + f"?product={deal.product.pk}"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"request_id": deal.request.pk})
+    lead = Introduction.objects.get()
+    assert response["Location"] == reverse("trade:lead_detail", args=[lead.pk])
+
+
+def test_the_pipeline_board(client, deal, django_assert_max_num_queries):
+    make_lead(deal, stage="ordered")
+    client.force_login(deal.buyer)
+    assert client.get(reverse("trade:pipeline")).status_code == 403
+    client.force_login(deal.attache)
+    with django_assert_max_num_queries(20) as few:
+        response = client.get(reverse("trade:pipeline"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-funnel="ordered"' in html
+    assert "<svg" in html
+    for stage in ("paid", "lost", "negotiating"):
+        make_lead(lead_parties(), stage=stage)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("trade:pipeline"), HTTP_HX_REQUEST="true")
+    assert 'id="pipeline-results"' in response.content.decode()
+    figures = pipeline_figures(Introduction.objects.all(), as_of=timezone.localdate())
+    funnel = {step.stage: step.reached for step, _ in figures["funnel"]}
+    assert funnel == {
+        "introduced": 4,
+        "sample_sent": 3,
+        "negotiating": 3,
+        "ordered": 2,
+        "shipped": 1,
+        "paid": 1,
+    }

@@ -89,7 +89,7 @@ def test_a_verified_buyer_posts_a_request_and_verified_msmes_are_told(client):
     assert not told.filter(recipient=unverified_owner).exists()
 
 
-def test_a_pending_buyer_gets_a_409_with_a_clear_message(client):
+def test_a_pending_buyer_gets_a_409_with_a_clear_message(client, in_english):
     buyer = buyer_user(BuyerProfileFactory(pending=True))
     response = post(client, buyer, URL, body())
     assert response.status_code == 409

@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from serumpun.trade import views_events as views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("events/", views.event_list, name="event_list"),
+    path("events/new/", views.event_new, name="event_new"),
+    path("events/<int:pk>/", views.event_detail, name="event_detail"),
+    path("events/<int:pk>/wishes/", views.event_wishes, name="event_wishes"),
+    path("events/<int:pk>/agenda/", views.event_agenda, name="event_agenda"),
+    path(
+        "events/<int:pk>/agendas/",
+        views.event_agendas_print,
+        name="event_agendas_print",
+    ),
+    path("events/<int:pk>/<slug:verb>/", views.event_action, name="event_action"),
+]

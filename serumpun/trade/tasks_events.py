@@ -1,0 +1,31 @@
+"""Background tasks of trade events. Arguments are ids, never model instances."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django_tasks import task
+
+from serumpun.core.progress import tracking
+from serumpun.trade import actions_events
+from serumpun.trade.models_events import ScheduleRun
+
+
+@task()
+def schedule_event_task(run_id: int) -> dict[str, int]:
+    """Solve an event's schedule (up to the configured time limit) behind a progress bar."""
+    run = ScheduleRun.objects.select_related("event").get(pk=run_id)
+    progress_id = run.progress_id
+    if progress_id is None:
+        run = actions_events.compute_schedule(run=run, as_of=timezone.localdate())
+        return {"meetings": run.meeting_count}
+    with tracking(progress_id) as tracker:
+        tracker.advance(1)
+        try:
+            run = actions_events.compute_schedule(run=run, as_of=timezone.localdate())
+        except Exception:
+            ScheduleRun.objects.filter(pk=run_id).update(
+                status=ScheduleRun.Status.FAILED, finished_at=timezone.now()
+            )
+            raise
+        tracker.advance(2)
+    return {"meetings": run.meeting_count}

@@ -1,0 +1,138 @@
+"""Event actions: permissions, audit rows, registration rules, schedule, publish, withdraw."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+
+from serumpun.core.errors import ConflictError
+from serumpun.core.models import AuditEvent, Notification
+from serumpun.trade import actions_events as actions
+from serumpun.trade.models_events import Meeting, ScheduleRun
+from serumpun.trade.tests.factories import attache_user, buyer_user
+from serumpun.trade.tests.factories_events import (
+    EVENT_DAY,
+    crowd,
+    make_event,
+    msme_owner,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_only_an_event_manager_creates_events():
+    with pytest.raises(PermissionDenied):
+        make_event(buyer_user())
+
+
+def test_creating_an_event_writes_an_audit_row_and_slots_in_the_event_time_zone():
+    event = make_event(slots=4)
+    assert AuditEvent.objects.filter(
+        action="trade.event.created", object_id=str(event.pk)
+    ).exists()
+    slots = list(event.slots.all())
+    assert [s.index for s in slots] == [0, 1, 2, 3]
+    assert slots[0].starts_at == dt.datetime(
+        2027, 2, 18, 1, 0, tzinfo=dt.UTC
+    )  # 09:00 MYT
+    assert slots[1].starts_at == slots[0].ends_at
+
+
+def test_registration_needs_an_open_event_and_ones_own_organisation():
+    event = make_event(open_=False)
+    buyer = buyer_user()
+    with pytest.raises(ConflictError):
+        actions.register_participant(
+            by=buyer, event=event, organisation=buyer.organisation
+        )
+    actions.open_registration(by=attache_user(), event=event)
+    other = buyer_user()
+    with pytest.raises(PermissionDenied):
+        actions.register_participant(
+            by=buyer, event=event, organisation=other.organisation
+        )
+    early = EVENT_DAY - dt.timedelta(days=30)
+    mine = actions.register_participant(
+        by=buyer, event=event, organisation=buyer.organisation, as_of=early
+    )
+    assert mine.side == "buyer"
+    with pytest.raises(ConflictError):
+        actions.register_participant(
+            by=buyer, event=event, organisation=buyer.organisation, as_of=early
+        )
+
+
+def test_the_deadline_binds_participants_but_not_the_attache():
+    event = make_event()
+    late = EVENT_DAY - dt.timedelta(days=1)
+    owner = msme_owner()
+    with pytest.raises(ConflictError):
+        actions.register_participant(
+            by=owner, event=event, organisation=owner.organisation, as_of=late
+        )
+    done = actions.register_participant(
+        by=attache_user(), event=event, organisation=owner.organisation, as_of=late
+    )
+    assert done.side == "msme"
+    assert done.msme_id == owner.organisation.msme.pk
+
+
+def test_wishes_only_go_to_the_other_side():
+    c = crowd(n_buyers=2, n_msmes=1)
+    b1, b2 = c.buyers
+    with pytest.raises(ConflictError):
+        actions.mark_wish(by=b1, participant=c.me(b1), target=c.me(b2), priority=1)
+    with pytest.raises(PermissionDenied):
+        actions.mark_wish(
+            by=b2, participant=c.me(b1), target=c.me(c.msmes[0]), priority=1
+        )
+
+
+def test_schedule_respects_the_event_and_publishing_notifies_participants(
+    django_capture_on_commit_callbacks,
+):
+    c = crowd(n_buyers=2, n_msmes=3, tables=2, slots=3, max_meetings=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = actions.start_schedule_run(by=c.attache, event=c.event)
+    run.refresh_from_db()
+    assert run.status == ScheduleRun.Status.DONE
+    assert run.meeting_count == 4  # 2 buyers × 2 meetings each
+    assert run.objective == run.bound
+    assert run.greedy_objective <= run.objective
+    meetings = list(Meeting.objects.filter(event=c.event))
+    assert max(Counter(m.slot_id for m in meetings).values()) <= 2
+    c.event.refresh_from_db()
+    assert c.event.status == "scheduled"
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.publish_schedule(by=c.attache, event=c.event)
+    recipients = set(Notification.objects.values_list("recipient_id", flat=True))
+    assert {u.pk for u in (*c.buyers, *c.msmes)} <= recipients
+
+
+def test_withdrawal_cancels_exactly_that_participants_meetings_and_moves_none():
+    c = crowd(n_buyers=2, n_msmes=3, tables=2, slots=3, max_meetings=2)
+    run = ScheduleRun.objects.create(event=c.event, started_by=c.attache)
+    actions.compute_schedule(run=run, as_of=EVENT_DAY, time_limit_s=5)
+    before = {(m.pk, m.slot_id, m.table) for m in Meeting.objects.filter(event=c.event)}
+    gone = c.me(c.buyers[0])
+    result = actions.withdraw_participant(by=c.buyers[0], participant=gone)
+    assert result is not None
+    assert result.moved_count == 0
+    cancelled = Meeting.objects.filter(event=c.event, status="cancelled")
+    assert cancelled.count() == 2
+    assert all(m.buyer_id == gone.pk for m in cancelled)
+    confirmed = {
+        (m.pk, m.slot_id, m.table)
+        for m in Meeting.objects.filter(event=c.event, buyer=c.me(c.buyers[1]))
+    }
+    assert confirmed <= before
+    assert ScheduleRun.objects.filter(kind="reschedule", moved_meetings=0).exists()
+    assert AuditEvent.objects.filter(action="trade.event.withdrawn").exists()
+
+
+def test_events_yaml_check_passes():
+    call_command("check")

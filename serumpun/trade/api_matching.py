@@ -82,7 +82,7 @@ def request_matches(
 ) -> dict[str, Any]:
     """Suppliers for a request (owner buyer, trade attaché), with pools when none suffices."""
     user = _user(request)
-    sourcing = get_visible_or_404(SourcingRequest.objects, user, pk=request_id)
+    sourcing = get_visible_or_404(SourcingRequest.objects.all(), user, pk=request_id)
     if not actions_pools.may_propose(user, sourcing):
         raise PermissionDenied
     result = matching.match_request(
@@ -177,7 +177,7 @@ def propose_pool(
 ) -> tuple[int, dict[str, Any]]:
     """Propose one of the suggested pools (buyer, trade attaché)."""
     user = _user(request)
-    sourcing = get_visible_or_404(SourcingRequest.objects, user, pk=request_id)
+    sourcing = get_visible_or_404(SourcingRequest.objects.all(), user, pk=request_id)
     pool = call_action(
         actions_pools.propose_pool,
         by=user,

@@ -58,7 +58,7 @@ def _cards(found: list[Any]) -> list[dict[str, Any]]:
 def request_matches(request: HttpRequest, pk: int) -> HttpResponse:
     """Suppliers for a request and proposed pools (buyer, attaché); an htmx partial."""
     user = _user(request)
-    sourcing = get_visible_or_404(SourcingRequest.objects, user, pk=pk)
+    sourcing = get_visible_or_404(SourcingRequest.objects.all(), user, pk=pk)
     if not actions_pools.may_propose(user, sourcing):
         raise PermissionDenied
     result = matching.match_request(sourcing, as_of=timezone.localdate(), limit=20)
@@ -76,7 +76,7 @@ def request_matches(request: HttpRequest, pk: int) -> HttpResponse:
 def request_fit(request: HttpRequest, pk: int) -> HttpResponse:
     """Which of the MSME owner's products fit a request, and what blocks them."""
     user = _user(request)
-    sourcing = get_visible_or_404(SourcingRequest.objects, user, pk=pk)
+    sourcing = get_visible_or_404(SourcingRequest.objects.all(), user, pk=pk)
     msme = _own_msme(user)
     found = matching.fit_for_msme(sourcing, msme, as_of=timezone.localdate())
     context = {"sourcing": sourcing, "cards": _cards(found)}
@@ -106,7 +106,9 @@ class PoolForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["product_ids"].choices = [(c, c) for c in choices]
+        field = self.fields["product_ids"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)  # noqa: S101
+        field.choices = [(c, c) for c in choices]
 
 
 @require_POST
@@ -114,7 +116,7 @@ class PoolForm(forms.Form):
 def pool_propose(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose a suggested pool for the request."""
     user = _user(request)
-    sourcing = get_visible_or_404(SourcingRequest.objects, user, pk=pk)
+    sourcing = get_visible_or_404(SourcingRequest.objects.all(), user, pk=pk)
     ids = [int(v) for v in request.POST.getlist("product_ids") if v.isdigit()]
     form = PoolForm(request.POST, choices=ids)
     try:

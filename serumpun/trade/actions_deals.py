@@ -202,7 +202,9 @@ def side_of(user: Any, introduction: Introduction) -> str | None:
     return None
 
 
-def _members(organisation_id: int) -> list[User]:
+def _members(organisation_id: int | None) -> list[User]:
+    if organisation_id is None:
+        return []
     return list(
         User.objects.filter(
             memberships__organisation_id=organisation_id, is_active=True
@@ -504,7 +506,7 @@ def post_message(
         message = LeadMessage(
             introduction=introduction,
             sender=by,
-            sender_organisation_id=organisation_id,
+            sender_organisation_id=organisation_id or 0,
             body=body,
             created_at=now,
         )

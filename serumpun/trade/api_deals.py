@@ -48,7 +48,7 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _leads() -> QuerySet[Introduction]:
+def _leads() -> Any:
     return Introduction.objects.select_related("msme").prefetch_related("history")
 
 

@@ -53,7 +53,8 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args: Any, stages: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = [(s, LeadStage(s).label) for s in stages]
+        stage: Any = self.fields["stage"]
+        stage.choices = [(s, LeadStage(s).label) for s in stages]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -112,19 +113,20 @@ class IntroductionForm(forms.Form):
 
     def __init__(self, *args: Any, requests: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["request_id"].choices = [(r.pk, r.title) for r in requests]
+        chosen: Any = self.fields["request_id"]
+        chosen.choices = [(r.pk, r.title) for r in requests]
 
 
 class PipelineFilterForm(forms.Form):
     """Filters of the attaché's pipeline board."""
 
-    buyer = forms.ModelChoiceField(
+    buyer: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Buyer"), queryset=None, required=False, empty_label=_("All buyers")
     )
     hs = forms.RegexField(
         label=_("HS code starts with"), regex=r"^\d{2,6}$", required=False, max_length=6
     )
-    regency = forms.ModelChoiceField(
+    regency: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Regency or city"), queryset=None, required=False, empty_label=_("All")
     )
     since = forms.DateField(
@@ -143,9 +145,9 @@ class PipelineFilterForm(forms.Form):
         from serumpun.core.models import Regency
 
         super().__init__(*args, **kwargs)
-        self.fields["buyer"].queryset = Organisation.objects.filter(
-            kind="buyer"
-        ).order_by("name")  # type: ignore[attr-defined]
-        self.fields["regency"].queryset = Regency.objects.filter(
-            code__startswith="18"
-        ).order_by("name")  # type: ignore[attr-defined]
+        buyers: Any = self.fields["buyer"]
+        buyers.queryset = Organisation.objects.filter(kind="buyer").order_by("name")
+        regencies: Any = self.fields["regency"]
+        regencies.queryset = Regency.objects.filter(code__startswith="18").order_by(
+            "name"
+        )

@@ -26,7 +26,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from serumpun.accounts.models import Organisation
+from serumpun.accounts.models import Organisation, User
 from serumpun.accounts.roles import require_permission
 from serumpun.core.access import get_visible_or_404
 from serumpun.core.errors import ConflictError
@@ -62,8 +62,18 @@ def _leads() -> Any:
     )
 
 
-@require_safe
-@login_required
+def _me(request: HttpRequest) -> User:
+    """The signed-in user (login_required guarantees one)."""
+    user: User = request.user  # type: ignore[assignment]
+    return user
+
+
+def _error_text(exc: ConflictError | ValidationError) -> str:
+    if isinstance(exc, ConflictError):
+        return exc.message
+    return "; ".join(exc.messages)
+
+
 def lead_list(request: HttpRequest) -> HttpResponse:
     """The leads the user can see (buyer's, MSME's own; all for the attaché)."""
     leads = _leads().visible_to(request.user)
@@ -148,16 +158,16 @@ def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
                 quantity_kg=data.get("quantity_kg"),
             )
         except (ConflictError, ValidationError) as exc:
-            form.add_error(
-                None, getattr(exc, "message", None) or "; ".join(exc.messages)
-            )  # type: ignore[union-attr]
+            form.add_error(None, _error_text(exc))  # type: ignore[union-attr]
         else:
             if not request.headers.get("HX-Request"):
                 return redirect("trade:lead_detail", pk=lead.pk)
-            form = None
             lead = get_visible_or_404(_leads(), request.user, pk=pk)
+            return render(
+                request, f"{T}/lead_detail.html#stage", _lead_context(request, lead)
+            )
     context = _lead_context(request, lead, move_form=form)
-    status = 200 if form is None else 422
+    status = 422
     return render(request, f"{T}/lead_detail.html#stage", context, status=status)
 
 
@@ -216,7 +226,7 @@ def report_buyer(request: HttpRequest, buyer_id: int) -> HttpResponse:
     require_permission(request.user, "introduction.respond")
     buyer = get_object_or_404(
         Organisation.objects.filter(
-            actions.buyers_reportable_by(request.user)
+            actions.buyers_reportable_by(_me(request))
         ).distinct(),
         pk=buyer_id,
     )  # type: ignore[arg-type]
@@ -231,7 +241,7 @@ def report_buyer(request: HttpRequest, buyer_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.report_buyer(
-                buyer=buyer, by=request.user, introduction=lead, **form.cleaned_data
+                buyer=buyer, by=_me(request), introduction=lead, **form.cleaned_data
             )  # type: ignore[arg-type]
         except ValidationError as exc:
             form.add_error(None, "; ".join(exc.messages))
@@ -285,9 +295,7 @@ def report_close(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.close_report(report=report, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         except (ConflictError, ValidationError) as exc:
-            messages.error(
-                request, getattr(exc, "message", "") or "; ".join(exc.messages)
-            )  # type: ignore[union-attr]
+            messages.error(request, _error_text(exc))  # type: ignore[union-attr]
         else:
             messages.success(request, _("Report closed; the supplier has been told."))
     else:
@@ -319,7 +327,7 @@ def introduction_new(request: HttpRequest) -> HttpResponse:
     open_requests = (
         SourcingRequest.objects.visible_to(request.user)
         .open()
-        .filter(buyer__in=request.user.organisation_ids)
+        .filter(buyer__in=_me(request).organisation_ids)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate()))
         .filter(hs_code__code__startswith=product.hs_code_id[:4])
     )  # type: ignore[union-attr]
@@ -329,7 +337,7 @@ def introduction_new(request: HttpRequest) -> HttpResponse:
         chosen = open_requests.get(pk=form.cleaned_data["request_id"])
         try:
             lead = actions.request_introduction(
-                request=chosen, product=product, by=request.user
+                request=chosen, product=product, by=_me(request)
             )  # type: ignore[arg-type]
         except ConflictError as exc:
             form.add_error(None, exc.message)
@@ -343,7 +351,7 @@ def introduction_new(request: HttpRequest) -> HttpResponse:
         "product": product,
         "form": form,
         "blockers": blockers,
-        "has_requests": bool(form.fields["request_id"].choices),
+        "has_requests": open_requests.exists(),
         "request_new_url": _request_new_url(product),
     }
     return render(

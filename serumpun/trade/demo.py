@@ -4,3 +4,5 @@ Each part registers its own seeder; importing them here fixes the order they run
 """
 
 from __future__ import annotations
+
+from serumpun.trade import demo_buyers  # noqa: F401  (seeder "trade.buyers")

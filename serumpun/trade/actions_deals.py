@@ -39,6 +39,7 @@ from serumpun.trade.models import (
     Introduction,
     LeadMessage,
     LeadStage,
+    LostReason,
     ReportReason,
     ReportStatus,
     RequestStatus,
@@ -390,20 +391,22 @@ def move_lead(
     by: User,
     note: str = "",
     lost_reason: str = "",
+    lost_note: str = "",
     deal_value: DealValue | None = None,
     quantity_kg: Decimal | None = None,
 ) -> Introduction:
     """Move a lead to `to_stage` as the table of data/trade/deals.yaml allows.
 
     The buyer records negotiating, ordered and paid; the supplier sample_sent and shipped;
-    either may record lost (with a reason); the attaché may record any legal move on their
-    behalf. `ordered` needs the deal value. Illegal moves raise ConflictError (409).
+    either may record lost (with a `LostReason` code and an optional note); the attaché may
+    record any legal move on their behalf. `ordered` needs the deal value. Illegal moves
+    raise ConflictError (409).
     """
     config = deals_config()
     side = side_of(by, introduction)
     if side is None:
         raise PermissionDenied(_("You are not a party to this lead."))
-    note, lost_reason = note.strip()[:MAX_TEXT], lost_reason.strip()[:MAX_TEXT]
+    note, lost_note = note.strip()[:MAX_TEXT], lost_note.strip()[:MAX_TEXT]
     with transaction.atomic():
         lead = Introduction.objects.select_for_update().get(pk=introduction.pk)
         lead.msme = introduction.msme
@@ -419,10 +422,11 @@ def move_lead(
             raise ConflictError(str(MOVE_MESSAGES[exc.code]), field="stage") from exc
         fields = ["stage", "stage_changed_at", "last_activity_at", "idle_reminded_at"]
         if to_stage == LeadStage.LOST:
-            if not lost_reason:
+            if lost_reason not in LostReason.values:
                 raise ValidationError({"lost_reason": _("Say why the lead was lost.")})
-            lead.lost_reason, lead.lost_at_stage = lost_reason, lead.stage
-            fields += ["lost_reason", "lost_at_stage"]
+            lead.lost_reason, lead.lost_note = lost_reason, lost_note
+            lead.lost_at_stage = lead.stage
+            fields += ["lost_reason", "lost_note", "lost_at_stage"]
         if to_stage == LeadStage.ORDERED:
             value = _checked_value(deal_value, config)
             lead.deal_value_amount, lead.deal_value_currency = (

@@ -41,6 +41,17 @@ Stage = Literal[
     "introduced", "sample_sent", "negotiating", "ordered", "shipped", "paid", "lost"
 ]
 MAX_AMOUNT = Decimal("999999999999")
+LostReasonCode = Literal[
+    "price",
+    "quality",
+    "volume",
+    "certificates",
+    "payment_terms",
+    "logistics",
+    "buyer_unresponsive",
+    "msme_unresponsive",
+    "other",
+]
 
 
 def _user(request: HttpRequest) -> User:
@@ -88,6 +99,7 @@ class IntroductionOut(Schema):
     score: float
     msme_responded_at: datetime | None
     lost_reason: str
+    lost_note: str
     lost_at_stage: str
     deal_value: MoneyOut | None
     ordered_quantity_kg: Decimal | None
@@ -116,11 +128,12 @@ class MoneyIn(Schema):
 
 
 class StageIn(Schema):
-    """A move of the lead; `lost_reason` for lost, `deal_value` for ordered."""
+    """A move of the lead; `lost_reason` (a code) for lost, `deal_value` for ordered."""
 
     stage: Stage
     note: str = Field("", max_length=2000)
-    lost_reason: str = Field("", max_length=2000)
+    lost_reason: LostReasonCode | None = None
+    lost_note: str = Field("", max_length=2000)
     deal_value: MoneyIn | None = None
     ordered_quantity_kg: Decimal | None = Field(
         None, gt=0, le=MAX_AMOUNT, decimal_places=2
@@ -251,7 +264,8 @@ def move_introduction(
         to_stage=payload.stage,
         by=user,
         note=payload.note,
-        lost_reason=payload.lost_reason,
+        lost_reason=payload.lost_reason or "",
+        lost_note=payload.lost_note,
         deal_value=value,
         quantity_kg=payload.ordered_quantity_kg,
     )

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from serumpun.core.uploads import max_upload_bytes
-from serumpun.trade.models import LeadStage, ReportReason
+from serumpun.trade.models import LeadStage, LostReason, ReportReason
 from serumpun.trade.models_deals import DealCurrency
 
 MAX_AMOUNT = Decimal("999999999999")
@@ -26,11 +26,16 @@ class MoveForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    lost_reason = forms.CharField(
+    lost_reason = forms.ChoiceField(
         label=_("Why was the lead lost?"),
         required=False,
-        max_length=2000,
+        choices=[("", "—"), *LostReason.choices],
         help_text=_("Needed when the lead is lost."),
+    )
+    lost_note = forms.CharField(
+        label=_("More about the loss (optional)"),
+        required=False,
+        max_length=2000,
     )
     amount = forms.DecimalField(
         label=_("Order value"),

@@ -25,6 +25,7 @@ __all__ = [
     "Introduction",
     "LeadMessage",
     "LeadStage",
+    "LostReason",
     "ReportReason",
     "ReportStatus",
     "StageChange",
@@ -53,6 +54,28 @@ OPEN_STAGES: tuple[str, ...] = (
     LeadStage.ORDERED,
     LeadStage.SHIPPED,
 )
+
+
+class LostReason(models.TextChoices):
+    """Why a lead ended without a deal, coded so the pipeline board can count them.
+
+    The list follows where first deals between Lampung suppliers and Malaysian buyers break
+    (shared/research/trade.md): price and sample quality first; volume and continuity
+    ("kuantitas/kontinuitas", §5.4); certificates and the importer's MAQIS/DOA permit (§2);
+    payment terms (§1b, §5.7); logistics and lead time; and either side going silent — the
+    follow-up failure the relay of buyer requests is meant to fix (§5.5). Anything else is
+    "other", explained in the note.
+    """
+
+    PRICE = "price", _("price not agreed")
+    QUALITY = "quality", _("sample or quality rejected")
+    VOLUME = "volume", _("volume or continuity not met")
+    CERTIFICATES = "certificates", _("certificates or import permit missing")
+    PAYMENT_TERMS = "payment_terms", _("payment terms not agreed")
+    LOGISTICS = "logistics", _("logistics, freight cost or lead time")
+    BUYER_UNRESPONSIVE = "buyer_unresponsive", _("buyer stopped answering")
+    MSME_UNRESPONSIVE = "msme_unresponsive", _("supplier stopped answering")
+    OTHER = "other", _("other reason")
 
 
 class DealCurrency(models.TextChoices):
@@ -121,7 +144,11 @@ class Introduction(models.Model):
     msme_responded_at = models.DateTimeField(null=True, blank=True)
     #: the match score when the introduction was made (0..1)
     score = models.FloatField(_("match score"), default=0.0)
-    lost_reason = models.TextField(_("reason lost"), blank=True)
+    #: why the lead was lost (a code, counted on the pipeline board) and the parties' own words
+    lost_reason = models.CharField(
+        _("reason lost"), max_length=20, choices=LostReason.choices, blank=True
+    )
+    lost_note = models.TextField(_("note on the loss"), blank=True)
     lost_at_stage = models.CharField(
         _("lost at stage"), max_length=12, choices=LeadStage.choices, blank=True
     )

@@ -45,6 +45,7 @@ from serumpun.trade.models import (
     BuyerReport,
     Introduction,
     LeadStage,
+    LostReason,
     ReportStatus,
     SourcingRequest,
     StageChange,
@@ -74,6 +75,8 @@ def _error_text(exc: ConflictError | ValidationError) -> str:
     return "; ".join(exc.messages)
 
 
+@require_safe
+@login_required
 def lead_list(request: HttpRequest) -> HttpResponse:
     """The leads the user can see (buyer's, MSME's own; all for the attaché)."""
     leads = _leads().visible_to(request.user)
@@ -154,6 +157,7 @@ def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,  # type: ignore[arg-type]
                 note=data["note"],
                 lost_reason=data["lost_reason"],
+                lost_note=data["lost_note"],
                 deal_value=value,
                 quantity_kg=data.get("quantity_kg"),
             )
@@ -397,7 +401,7 @@ def month_bars(rows: list[tuple[dt.date, Decimal]]) -> list[MonthBar]:
     return bars
 
 
-def _filtered(form: PipelineFilterForm) -> Any:
+def filtered_leads(form: PipelineFilterForm) -> Any:
     leads = Introduction.objects.all()
     if not form.is_valid():
         return leads
@@ -413,6 +417,10 @@ def _filtered(form: PipelineFilterForm) -> Any:
     if data["until"]:
         leads = leads.filter(created_at__date__lte=data["until"])
     return leads
+
+
+def _lost_label(code: str) -> str:
+    return str(LostReason(code).label) if code in LostReason.values else _("not coded")
 
 
 def pipeline_figures(leads: Any, *, as_of: dt.date) -> dict[str, Any]:
@@ -452,9 +460,9 @@ def pipeline_figures(leads: Any, *, as_of: dt.date) -> dict[str, Any]:
     )
     lost = (
         leads.filter(stage=LeadStage.LOST)
-        .values("lost_at_stage", "lost_reason")
+        .values("lost_reason")
         .annotate(n=Count("id"))
-        .order_by("-n", "lost_at_stage")[:20]
+        .order_by("-n", "lost_reason")
     )
     return {
         "stages": [(s, LeadStage(s).label, by_stage.get(s, 0)) for s in rules.STAGES],
@@ -465,7 +473,10 @@ def pipeline_figures(leads: Any, *, as_of: dt.date) -> dict[str, Any]:
         "bars": month_bars(rows),
         "total_usd": sum((t for _, t in rows), Decimal(0)),
         "idle": list(idle),
-        "lost": list(lost),
+        "lost": [
+            (row["lost_reason"], _lost_label(row["lost_reason"]), row["n"])
+            for row in lost
+        ],
         "chart": {
             "width": CHART_WIDTH,
             "height": CHART_HEIGHT,
@@ -483,7 +494,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     form = PipelineFilterForm(request.GET or None)
     context = {
         "form": form,
-        **pipeline_figures(_filtered(form), as_of=timezone.localdate()),
+        **pipeline_figures(filtered_leads(form), as_of=timezone.localdate()),
     }
     template = (
         f"{T}/pipeline.html#results"

@@ -132,7 +132,7 @@ def test_the_wrong_side_or_an_illegal_move_is_a_conflict(deal):
         actions.move_lead(introduction=lead, to_stage="ordered", by=deal.buyer)
     with pytest.raises(PermissionDenied):
         actions.move_lead(
-            introduction=lead, to_stage="lost", by=buyer_user(), lost_reason="x"
+            introduction=lead, to_stage="lost", by=buyer_user(), lost_reason="price"
         )
     lead.refresh_from_db()
     assert lead.stage == "introduced"
@@ -164,18 +164,27 @@ def test_ordered_needs_the_deal_value_and_converts_it_to_usd(deal):
     assert moved.ordered_quantity_kg == Decimal("5000")
 
 
-def test_lost_needs_a_reason_and_remembers_the_stage(deal):
+def test_lost_needs_a_coded_reason_and_remembers_the_stage(deal):
     lead = make_lead(deal, stage="sample_sent")
-    with pytest.raises(ValidationError):
-        actions.move_lead(introduction=lead, to_stage="lost", by=deal.owner)
+    for reason in ("", "Price too high"):
+        with pytest.raises(ValidationError) as caught:
+            actions.move_lead(
+                introduction=lead, to_stage="lost", by=deal.owner, lost_reason=reason
+            )
+        assert "lost_reason" in caught.value.message_dict
     moved = actions.move_lead(
-        introduction=lead, to_stage="lost", by=deal.owner, lost_reason="Price too high"
+        introduction=lead,
+        to_stage="lost",
+        by=deal.owner,
+        lost_reason="quality",
+        lost_note="  Moisture 14%, the buyer wants 12%.  ",
     )
-    assert (moved.stage, moved.lost_at_stage, moved.lost_reason) == (
-        "lost",
-        "sample_sent",
-        "Price too high",
-    )
+    assert (
+        moved.stage,
+        moved.lost_at_stage,
+        moved.lost_reason,
+        moved.lost_note,
+    ) == ("lost", "sample_sent", "quality", "Moisture 14%, the buyer wants 12%.")
     with pytest.raises(ConflictError):
         actions.move_lead(introduction=moved, to_stage="negotiating", by=deal.buyer)
 

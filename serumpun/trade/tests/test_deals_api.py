@@ -74,7 +74,7 @@ def test_another_buyers_request_is_404(client, deal):
         (
             "post",
             "/trade/introductions/{id}/stage",
-            {"stage": "lost", "lost_reason": "x"},
+            {"stage": "lost", "lost_reason": "price"},
         ),
         ("get", "/trade/introductions/{id}/messages", None),
         ("post", "/trade/introductions/{id}/messages", {"body": "hello"}),
@@ -172,3 +172,26 @@ def test_the_list_query_count_is_constant(client, deal, django_assert_max_num_qu
         make_lead(lead_parties())
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert api.get("/trade/introductions").json()["count"] == 5
+
+
+def test_a_lost_lead_takes_a_coded_reason_and_a_note(client, deal):
+    lead = make_lead(deal, stage="negotiating")
+    buyer = Api(client, deal.buyer)
+    url = f"/trade/introductions/{lead.pk}/stage"
+    free_text = buyer.post(url, {"stage": "lost", "lost_reason": "Too expensive"})
+    assert free_text.status_code == 422
+    assert free_text.json()["errors"][0]["loc"] == ["body", "lost_reason"]
+    missing = buyer.post(url, {"stage": "lost"})
+    assert missing.status_code == 422
+    assert missing.json()["errors"][0]["loc"] == ["body", "lost_reason"]
+    lost = buyer.post(
+        url,
+        {"stage": "lost", "lost_reason": "payment_terms", "lost_note": "Wants 90 days"},
+    )
+    assert lost.status_code == 200, lost.content
+    body = lost.json()
+    assert (body["lost_reason"], body["lost_note"], body["lost_at_stage"]) == (
+        "payment_terms",
+        "Wants 90 days",
+        "negotiating",
+    )

@@ -9,10 +9,13 @@ from django.utils import timezone
 
 from serumpun.accounts.roles import Role
 from serumpun.accounts.tests.factories import make_user
+from serumpun.exporters.models import MSME, Product
+from serumpun.exporters.tests.factories import hs_code, regency
+from serumpun.trade.forms_deals import PipelineFilterForm
 from serumpun.trade.models import BuyerReport, Introduction
 from serumpun.trade.tests.factories import buyer_user
 from serumpun.trade.tests.factories_deals import lead_parties, make_lead
-from serumpun.trade.views_deals import pipeline_figures
+from serumpun.trade.views_deals import filtered_leads, pipeline_figures
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
@@ -148,3 +151,90 @@ def test_the_pipeline_board(client, deal, django_assert_max_num_queries):
         "shipped": 1,
         "paid": 1,
     }
+
+
+@pytest.fixture
+def two_regions():
+    """A coffee lead from Lampung Barat and a banana-chips lead from Bandar Lampung."""
+    coffee = lead_parties()
+    chips = lead_parties()
+    Product.objects.filter(pk=chips.product.pk).update(hs_code=hs_code("200899"))
+    MSME.objects.filter(pk=chips.product.msme_id).update(regency=regency("1871"))
+    MSME.objects.filter(pk=coffee.product.msme_id).update(regency=regency("1801"))
+    return make_lead(coffee, stage="ordered"), make_lead(chips, stage="negotiating")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, {"coffee", "chips"}),
+        ({"hs": "0901"}, {"coffee"}),
+        ({"hs": "090111"}, {"coffee"}),
+        ({"hs": "20"}, {"chips"}),
+        ({"hs": "0803"}, set()),
+        ({"regency": "1801"}, {"coffee"}),
+        ({"regency": "1871"}, {"chips"}),
+        ({"regency": "1871", "hs": "0901"}, set()),
+    ],
+)
+def test_the_pipeline_filters_by_hs_and_regency(
+    client, deal, two_regions, query, expected
+):
+    coffee, chips = two_regions
+    names = {coffee.pk: "coffee", chips.pk: "chips"}
+    form = PipelineFilterForm(query)
+    assert form.is_valid(), form.errors
+    assert {
+        names[pk] for pk in filtered_leads(form).values_list("pk", flat=True)
+    } == expected
+    client.force_login(deal.attache)
+    response = client.get(reverse("trade:pipeline"), query, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    introduced = len(expected)
+    assert (
+        f'data-funnel="introduced"><th scope="row">introduced</th><td class="num">{introduced}<'
+        in (response.content.decode())
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [({"hs": "9"}, "hs"), ({"hs": "09o1"}, "hs"), ({"regency": "9999"}, "regency")],
+)
+def test_a_bad_pipeline_filter_is_named(client, deal, query, field):
+    form = PipelineFilterForm(query)
+    assert not form.is_valid()
+    assert field in form.errors
+    client.force_login(deal.attache)
+    assert client.get(reverse("trade:pipeline"), query).status_code == 200
+
+
+def test_the_board_counts_lost_leads_by_coded_reason(client, deal):
+    make_lead(deal, stage="lost", lost_from="sample_sent", lost_reason="volume")
+    for reason in ("volume", "price"):
+        make_lead(lead_parties(), stage="lost", lost_reason=reason)
+    client.force_login(deal.attache)
+    html = client.get(reverse("trade:pipeline")).content.decode()
+    assert (
+        '<tr data-lost="volume"><th scope="row">volume or continuity not met</th>'
+        '<td class="num">2</td>'
+    ) in html
+    assert 'data-lost="price"' in html
+
+
+def test_recording_a_lost_lead_on_the_page(client, deal):
+    lead = make_lead(deal, stage="negotiating")
+    client.force_login(deal.buyer)
+    url = reverse("trade:lead_move", args=[lead.pk])
+    response = client.post(url, {"stage": "lost"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422
+    assert "Say why the lead was lost." in response.content.decode()
+    response = client.post(
+        url,
+        {"stage": "lost", "lost_reason": "logistics", "lost_note": "Reefer too dear"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-lost-reason="logistics"' in html
+    assert "Reefer too dear" in html

@@ -41,7 +41,7 @@ def _meetings(event: MatchingEvent) -> Any:
     return (
         Meeting.objects.filter(event=event, status=Meeting.Status.CONFIRMED)
         .select_related(
-            "slot", "buyer__organisation", "msme__organisation", "msme__msme"
+            "slot", "buyer__organisation", "msme__organisation", "msme__msme__regency"
         )
         .order_by("slot__index", "table")
     )

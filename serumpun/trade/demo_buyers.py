@@ -1,6 +1,7 @@
 """Demo buyers and sourcing requests (seeder "trade.buyers").
 
-Both demo buyers get verified profiles. Rempah Mutiara (buyer@) asks for green robusta but
+Both demo buyers get verified profiles; a third demo buyer (Sinar Pinang Spices) waits for
+verification with a pending pepper permit, so the attaché's queue has work. Rempah Mutiara (buyer@) asks for green robusta but
 holds NO coffee import permit, so its matches show the "buyer needs MY-COFFEE-PERMIT"
 blocker; Harmoni Johor Foods (buyer2@) asks for halal banana chips. The trade attaché relays
 one request, one is invited-only (to msme2@'s keripik business), one is fulfilled. At the
@@ -18,9 +19,10 @@ from django.utils import timezone
 
 from serumpun.accounts.models import Organisation, User
 from serumpun.core.demo import SeedContext, register_seeder
-from serumpun.core.models import HSCode
+from serumpun.core.models import HSCode, Subdivision
 from serumpun.exporters.models import MSME
 from serumpun.trade.models import (
+    BuyerPermit,
     BuyerProfile,
     BuyerType,
     RequestStatus,
@@ -44,6 +46,8 @@ DEMO_BUYERS = {
         ["200899", "081190"],
     ),
 }
+#: a demo buyer still waiting for the trade attaché: (name, SSM number, state)
+PENDING_BUYER = ("Sinar Pinang Spices Sdn Bhd (demo)", "201901099003", "MY-07")
 BULK_HS = ("090111", "090411", "200899", "071410", "180100")
 
 
@@ -158,10 +162,48 @@ def seed_buyers(ctx: SeedContext) -> None:
             status=RequestStatus.FULFILLED,
             status_reason="Supplier found through the platform.",
         )
+    _seed_pending(today)
     if ctx.scale.buyers:
         _seed_bulk(ctx, later)
     ctx.out(
         f"trade.buyers: {BuyerProfile.objects.filter(is_demo=True).count()} buyer profiles"
+    )
+
+
+def _seed_pending(today: dt.date) -> None:
+    """A buyer waiting for the attaché (with a pending pepper permit), so the verification
+    queue has work in it. Neither demo login's buyer gets a permit: buyer@'s robusta request
+    must show the permit blocker, and buyer2@ buys nothing permit-controlled."""
+    name, ssm, state = PENDING_BUYER
+    if not Subdivision.objects.filter(code=state).exists():
+        return
+    org, _ = Organisation.objects.get_or_create(
+        name=name,
+        kind="buyer",
+        is_demo=True,
+        defaults={"country": "MY", "state_id": state},
+    )
+    profile, _ = BuyerProfile.objects.get_or_create(
+        organisation=org,
+        defaults={
+            "ssm_number": ssm,
+            "buyer_type": BuyerType.MANUFACTURER,
+            "state_id": state,
+            "address": "Demo address, Pulau Pinang",
+            "contact_name": "Lim Wei Ling",
+            "hs_interests": ["090411", "180100"],
+            "is_demo": True,
+        },
+    )
+    BuyerPermit.objects.get_or_create(
+        buyer=profile,
+        requirement_id="MY-PEPPER-PERMIT",
+        defaults={
+            "agency": "MAQIS",
+            "number": "MAQIS/DEMO/000123",
+            "valid_until": today + dt.timedelta(days=300),
+            "is_demo": True,
+        },
     )
 
 

@@ -20,7 +20,10 @@ def register() -> None:
     from serumpun.trade.actions_requests import close_expired_requests_daily
 
     entries = [
+        (_("Company profile"), "trade:buyer_profile", {Role.BUYER}),
         (_("My requests"), "trade:requests", {Role.BUYER}),
+        (_("Buyer verification"), "trade:verification_queue", {Role.TRADE_ATTACHE}),
+        (_("Buyers"), "trade:buyers", {Role.TRADE_ATTACHE}),
         (_("Sourcing requests"), "trade:requests", {Role.TRADE_ATTACHE}),
         (_("Buyers' requests"), "trade:msme_requests", {Role.MSME_OWNER}),
     ]
@@ -35,11 +38,27 @@ def register() -> None:
 
 
 def buyer_counts(user: Any) -> list[Any]:
-    """For a buyer: its open sourcing requests."""
+    """For a buyer: whether its profile is verified (a nudge while it is missing or
+    pending), and its open sourcing requests."""
     from serumpun.core.home import Figure
-    from serumpun.trade.models import SourcingRequest
+    from serumpun.trade.models import BuyerProfile, SourcingRequest, Verification
 
     return [
+        Figure(
+            "trade_buyer_profile_verified",
+            _("Verified company profile"),
+            BuyerProfile.objects.filter(
+                organisation__in=user.organisation_ids,
+                verification=Verification.VERIFIED,
+            ),
+            TRADE,
+            _(
+                "Register your company (SSM number, state, what you buy): the trade "
+                "attaché verifies it before you can post sourcing requests."
+            ),
+            "trade:buyer_profile",
+            _("Open your company profile"),
+        ),
         Figure(
             "trade_open_requests",
             _("Open sourcing requests"),
@@ -48,7 +67,7 @@ def buyer_counts(user: Any) -> list[Any]:
             _("Post what you want to buy from Lampung."),
             "trade:request_new",
             _("Post a request"),
-        )
+        ),
     ]
 
 
@@ -70,6 +89,8 @@ def attache_counts(user: Any) -> list[Any]:
             BuyerProfile.objects.visible_to(user).filter(verification=pending),
             TRADE,
             _("No buyer awaits verification."),
+            "trade:verification_queue",
+            _("Open the verification queue"),
         ),
         Figure(
             "trade_permits_pending",

@@ -30,7 +30,7 @@ def test_the_demo_buyers_and_requests_are_labelled_and_idempotent():
     counts = (BuyerProfile.objects.count(), SourcingRequest.objects.count())
     run()
     assert (BuyerProfile.objects.count(), SourcingRequest.objects.count()) == counts
-    assert counts == (2, 5)
+    assert counts == (3, 5)
     assert not SourcingRequest.objects.filter(is_demo=False).exists()
     chips = SourcingRequest.objects.get(hs_code="200899", visibility="verified_msmes")
     assert chips.buyer.buyer_profile.state_id == "MY-01"
@@ -40,6 +40,14 @@ def test_the_demo_buyers_and_requests_are_labelled_and_idempotent():
     assert not BuyerPermit.objects.filter(buyer__organisation=coffee.buyer).exists()
     assert SourcingRequest.objects.filter(relayed_by__isnull=False).count() == 1
     assert SourcingRequest.objects.filter(visibility="invited").count() == 1
+    # buyer2@ holds nothing permit-related; the queue has one buyer and one permit waiting
+    assert not BuyerPermit.objects.filter(buyer__organisation=chips.buyer).exists()
+    pending = BuyerProfile.objects.get(verification="pending")
+    assert pending.is_demo
+    assert pending.organisation.is_demo
+    assert list(BuyerPermit.objects.values_list("buyer", "verification")) == [
+        (pending.pk, "pending")
+    ]
 
 
 def test_bulk_buyers_get_a_profile_and_a_request():
@@ -49,6 +57,6 @@ def test_bulk_buyers_get_a_profile_and_a_request():
     seed_bulk_organisations(ctx)
     demo_buyers.seed_buyers(ctx)
     demo_buyers.seed_buyers(ctx)
-    assert BuyerProfile.objects.count() == 2 + 5
+    assert BuyerProfile.objects.count() == 3 + 5
     for profile in BuyerProfile.objects.all():
         profile.full_clean()

@@ -1,0 +1,496 @@
+"""Malaysian buyer profiles, their import permits and the trade attaché's verification
+(issue 5 §1).
+
+A buyer keeps its own organisation's profile (SSM number, type, state, HS interests) and the
+import permits it holds; the trade attaché may create or correct a profile on a buyer's
+behalf, and verifies or rejects profiles and permits with a reason. Changing a verified
+profile's SSM number sends it back to the attaché (the number is what was checked), and so
+does correcting a rejected profile. Every change is audited; decisions are told to the
+buyer organisation's members.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from serumpun.accounts.models import Organisation, User
+from serumpun.accounts.roles import has_permission
+from serumpun.core import audit
+from serumpun.core.errors import ConflictError
+from serumpun.core.models import HSCode, Subdivision
+from serumpun.core.notifications import notify
+from serumpun.core.uploads import UploadTooLarge, check_document
+from serumpun.labour.models import SSM_NUMBER
+from serumpun.readiness.knowledge import requirement_book
+from serumpun.readiness.rules.requirements import Requirement
+from serumpun.trade.models import (
+    BuyerPermit,
+    BuyerProfile,
+    BuyerType,
+    Verification,
+)
+
+__all__ = [
+    "PROFILE_FIELDS",
+    "UploadTooLarge",
+    "add_permit",
+    "create_buyer_profile",
+    "may_keep_profile",
+    "normalise_ssm",
+    "permit_rules",
+    "remove_permit",
+    "update_buyer_profile",
+    "verify_buyer",
+    "verify_permit",
+]
+
+PROFILE_FIELDS = (
+    "ssm_number",
+    "buyer_type",
+    "state",
+    "address",
+    "website",
+    "contact_name",
+    "contact_phone",
+    "hs_interests",
+)
+PERMIT_FIELDS = ("requirement_id", "agency", "number", "valid_until")
+MAX_HS_INTERESTS = 50
+MAX_REASON = 200  # the audit row keeps the reason (AuditEvent.purpose holds 200)
+#: a decision and the states a profile or permit may be in when it is taken
+DECISION_FROM: dict[str, frozenset[str]] = {
+    Verification.VERIFIED: frozenset({Verification.PENDING, Verification.REJECTED}),
+    # rejecting a verified record revokes it (e.g. the company was struck off)
+    Verification.REJECTED: frozenset({Verification.PENDING, Verification.VERIFIED}),
+}
+#: hyphens, dashes and spaces people type inside an SSM number ("2019 01 012345", "123456–X")
+_SSM_NOISE = re.compile(r"[\s\u2010-\u2015\u2212_.-]+")
+_OLD_SSM = re.compile(r"^(\d{1,7})([A-Z])$")
+#: where the MY states live in core.Subdivision
+MALAYSIA = "MY"
+
+
+def normalise_ssm(typed: str) -> str:
+    """The SSM number as stored: no spaces, upper case, the old form as "123456-X".
+
+    "2019 0101 2345", "201901-012345" → "201901012345"; "123456 x", "123456–X" → "123456-X".
+    The result is checked by the model's SSM_NUMBER validator, not here.
+    """
+    compact = _SSM_NOISE.sub("", str(typed or "")).upper()
+    old = _OLD_SSM.match(compact)
+    return f"{old.group(1)}-{old.group(2)}" if old else compact
+
+
+def is_valid_ssm(number: str) -> bool:
+    """Whether a normalised number has one of the two SSM forms."""
+    return bool(re.match(SSM_NUMBER.regex, number))
+
+
+def permit_rules() -> list[Requirement]:
+    """The destination permit rules of the readiness book a buyer's permit may satisfy."""
+    latest: dict[str, Requirement] = {}
+    for rule in requirement_book().rules:
+        if rule.permit:
+            known = latest.get(rule.id)
+            if known is None or rule.effective_from > known.effective_from:
+                latest[rule.id] = rule
+    return sorted(latest.values(), key=lambda rule: rule.id)
+
+
+def permit_title(requirement_id: str) -> str:
+    """The permit rule's title in the current language (the id when it is unknown)."""
+    language = (get_language() or "id")[:2]
+    for rule in permit_rules():
+        if rule.id == requirement_id:
+            return rule.title_in(language)
+    return requirement_id
+
+
+def may_keep_profile(user: Any, organisation: Organisation) -> bool:
+    """A buyer member of the organisation, or the trade attaché acting for it."""
+    if has_permission(user, "buyer.verify"):
+        return True
+    return has_permission(user, "request.post") and (
+        organisation.pk in user.organisation_ids
+    )
+
+
+def _members(organisation: Organisation) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__organisation=organisation, is_active=True
+        ).distinct()
+    )
+
+
+# --- Profiles ---------------------------------------------------------------------------------
+
+
+def _profile_values(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Normalised values of the given profile fields; ValidationError naming each bad one."""
+    values = {name: fields[name] for name in PROFILE_FIELDS if name in fields}
+    errors: dict[str, str] = {}
+    if "ssm_number" in values:
+        values["ssm_number"] = normalise_ssm(values["ssm_number"])
+        if not is_valid_ssm(values["ssm_number"]):
+            errors["ssm_number"] = _(
+                "Enter a 12-digit SSM number (YYYYTTNNNNNN, e.g. 201901012345) "
+                "or the older 123456-X form."
+            )
+    if "buyer_type" in values and values["buyer_type"] not in BuyerType.values:
+        errors["buyer_type"] = _("Choose the kind of buyer.")
+    if "state" in values:
+        state = values["state"]
+        code = state.pk if isinstance(state, Subdivision) else str(state or "")
+        found = Subdivision.objects.filter(code=code, country_id=MALAYSIA).first()
+        if found is None:
+            errors["state"] = _("Choose a Malaysian state (e.g. MY-10 Selangor).")
+        values["state"] = found
+    if "hs_interests" in values:
+        codes, message = _hs_interests(values["hs_interests"])
+        values["hs_interests"] = codes
+        if message:
+            errors["hs_interests"] = message
+    for name in ("address", "website", "contact_name", "contact_phone"):
+        if name in values:
+            values[name] = str(values[name] or "").strip()
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _hs_interests(typed: Any) -> tuple[list[str], str]:
+    """Six-digit HS codes that exist, in the order given, once each; and what is wrong."""
+    if isinstance(typed, str):
+        typed = re.split(r"[\s,;]+", typed)
+    codes = list(
+        dict.fromkeys(re.sub(r"[\s.]", "", str(c)) for c in typed or () if str(c))
+    )
+    codes = [c for c in codes if c]
+    if len(codes) > MAX_HS_INTERESTS:
+        return codes, _("Name at most %(n)d HS codes.") % {"n": MAX_HS_INTERESTS}
+    known = set(
+        HSCode.objects.filter(code__in=codes, level=6).values_list("code", flat=True)
+    )
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        return codes, _("Not a six-digit HS code that exists: %(codes)s.") % {
+            "codes": ", ".join(unknown[:10])
+        }
+    return codes, ""
+
+
+def _save_profile(profile: BuyerProfile) -> None:
+    """Validate and save; a taken SSM number is a field error, never a 500."""
+    taken = (
+        BuyerProfile.objects.filter(ssm_number=profile.ssm_number)
+        .exclude(pk=profile.pk)
+        .exists()
+    )
+    if taken:
+        raise ValidationError(
+            {
+                "ssm_number": _(
+                    "Another buyer is already registered with this SSM number."
+                )
+            }
+        )
+    profile.full_clean(exclude=["organisation"], validate_unique=False)
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError as exc:  # a concurrent registration took the number
+        raise ValidationError(
+            {
+                "ssm_number": _(
+                    "Another buyer is already registered with this SSM number."
+                )
+            }
+        ) from exc
+
+
+def create_buyer_profile(
+    *, by: User, organisation: Organisation, fields: Mapping[str, Any]
+) -> BuyerProfile:
+    """Register a buyer organisation's profile; it waits for the trade attaché's check."""
+    if organisation.kind != "buyer":
+        raise ValidationError(
+            {"organisation": _("Choose a Malaysian buyer organisation.")}
+        )
+    if not may_keep_profile(by, organisation):
+        raise PermissionDenied(_("Only the buyer or the trade attaché may do this."))
+    missing = [n for n in ("ssm_number", "buyer_type", "state") if not fields.get(n)]
+    if missing:
+        raise ValidationError(dict.fromkeys(missing, _("This field is required.")))
+    values = _profile_values(fields)
+    with transaction.atomic():
+        if (
+            BuyerProfile.objects.select_for_update()
+            .filter(organisation=organisation)
+            .exists()
+        ):
+            raise ConflictError(_("This buyer already has a profile."))
+        profile = BuyerProfile(
+            organisation=organisation, verification=Verification.PENDING, **values
+        )
+        _save_profile(profile)
+        audit.record(
+            actor=by,
+            action="trade.buyer.created",
+            obj=profile,
+            fields=sorted(values),
+            organisation=organisation,
+        )
+    return profile
+
+
+def sends_back_to_pending(profile: BuyerProfile, fields: Mapping[str, Any]) -> bool:
+    """Whether saving these fields would send the profile back for verification."""
+    if "ssm_number" not in fields:
+        return False
+    changed = normalise_ssm(fields["ssm_number"]) != profile.ssm_number
+    return changed and profile.verification == Verification.VERIFIED
+
+
+def update_buyer_profile(
+    *, by: User, profile: BuyerProfile, fields: Mapping[str, Any]
+) -> BuyerProfile:
+    """Correct a profile. A new SSM number on a verified profile, or any correction of a
+    rejected one, sends it back to the trade attaché."""
+    if not may_keep_profile(by, profile.organisation):
+        raise PermissionDenied(_("Only the buyer or the trade attaché may do this."))
+    values = _profile_values(fields)
+    with transaction.atomic():
+        locked = BuyerProfile.objects.select_for_update().get(pk=profile.pk)
+        changed = sorted(
+            name for name, value in values.items() if getattr(locked, name) != value
+        )
+        if not changed:
+            return locked
+        for name in changed:
+            setattr(locked, name, values[name])
+        recheck = (
+            "ssm_number" in changed or locked.verification == Verification.REJECTED
+        )
+        if recheck and locked.verification != Verification.PENDING:
+            locked.verification = Verification.PENDING
+            locked.verification_reason = ""
+            locked.verified_by = None
+            locked.verified_at = None
+            changed.append("verification")
+        _save_profile(locked)
+        audit.record(
+            actor=by,
+            action="trade.buyer.updated",
+            obj=locked,
+            fields=changed,
+            organisation=locked.organisation,
+        )
+    return locked
+
+
+def _decide(decision: str, reason: str) -> tuple[str, str]:
+    if decision not in DECISION_FROM:
+        raise ValidationError({"decision": _("Choose verified or rejected.")})
+    reason = (reason or "").strip()
+    if decision == Verification.REJECTED and not reason:
+        raise ValidationError({"reason": _("Give the reason for rejecting.")})
+    return decision, reason
+
+
+def verify_buyer(
+    *, by: User, profile: BuyerProfile, decision: str, reason: str = ""
+) -> BuyerProfile:
+    """The trade attaché verifies (SSM registration checked) or rejects a buyer."""
+    if not has_permission(by, "buyer.verify"):
+        raise PermissionDenied(_("Only the trade attaché verifies buyers."))
+    decision, reason = _decide(decision, reason)
+    with transaction.atomic():
+        locked = (
+            BuyerProfile.objects.select_for_update()
+            .select_related("organisation")
+            .get(pk=profile.pk)
+        )
+        if locked.verification not in DECISION_FROM[decision]:
+            raise ConflictError(
+                _("This buyer is already %(state)s.")
+                % {"state": locked.get_verification_display()}
+            )
+        _record_decision(locked, by, decision, reason)
+        locked.save(update_fields=[*DECISION_FIELDS, "updated_at"])
+        audit.record(
+            actor=by,
+            action=f"trade.buyer.{decision}",
+            obj=locked,
+            fields=DECISION_FIELDS,
+            purpose=reason[:MAX_REASON],
+            organisation=locked.organisation,
+        )
+        notify(
+            _members(locked.organisation),
+            subject=BUYER_SUBJECTS[decision],
+            body=reason,
+            url=reverse("trade:buyer_profile"),
+            kind=f"trade.buyer.{decision}",
+        )
+    return locked
+
+
+DECISION_FIELDS = ["verification", "verification_reason", "verified_by", "verified_at"]
+BUYER_SUBJECTS: dict[str, Any] = {
+    Verification.VERIFIED: gettext_lazy(
+        "The trade attaché verified your buyer profile"
+    ),
+    Verification.REJECTED: gettext_lazy(
+        "The trade attaché did not verify your buyer profile"
+    ),
+}
+PERMIT_SUBJECTS: dict[str, Any] = {
+    Verification.VERIFIED: gettext_lazy("The trade attaché verified your permit"),
+    Verification.REJECTED: gettext_lazy("The trade attaché did not verify your permit"),
+}
+
+
+def _record_decision(record: Any, by: User, decision: str, reason: str) -> None:
+    record.verification = decision
+    record.verification_reason = reason
+    record.verified_by = by
+    record.verified_at = timezone.now()
+
+
+# --- Permits ----------------------------------------------------------------------------------
+
+
+def _permit_values(fields: Mapping[str, Any], *, today: dt.date) -> dict[str, Any]:
+    values = {name: fields.get(name) for name in PERMIT_FIELDS}
+    errors: dict[str, str] = {}
+    if values["requirement_id"] not in {rule.id for rule in permit_rules()}:
+        errors["requirement_id"] = _(
+            "Choose one of the Malaysian import permits the platform knows."
+        )
+    for name in ("agency", "number"):
+        values[name] = str(values[name] or "").strip()
+    if not values["agency"]:
+        errors["agency"] = _("Name the agency that issued the permit.")
+    if not values["number"]:
+        errors["number"] = _("Enter the permit or registration number.")
+    if values["valid_until"] is not None and values["valid_until"] < today:
+        errors["valid_until"] = _("This permit has expired; add a valid one.")
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def add_permit(
+    *,
+    by: User,
+    profile: BuyerProfile,
+    fields: Mapping[str, Any],
+    upload: Any = None,
+) -> BuyerPermit:
+    """Record an import permit the buyer holds (pending the attaché's check), with an
+    optional scan: PDF, JPEG or PNG judged by content (UploadTooLarge above the cap)."""
+    if not may_keep_profile(by, profile.organisation):
+        raise PermissionDenied(_("Only the buyer or the trade attaché may do this."))
+    values = _permit_values(fields, today=timezone.localdate())
+    permit = BuyerPermit(buyer=profile, verification=Verification.PENDING, **values)
+    if upload is not None:
+        checked = check_document(upload)
+        permit.document.save(
+            f"{profile.pk}-{values['requirement_id']}{checked.extension}",
+            ContentFile(checked.content),
+            save=False,
+        )
+    try:
+        with transaction.atomic():
+            permit.full_clean(exclude=["buyer", "document"])
+            permit.save()
+            audit.record(
+                actor=by,
+                action="trade.permit.added",
+                obj=permit,
+                fields=[*PERMIT_FIELDS, *(["document"] if upload is not None else [])],
+                organisation=profile.organisation,
+            )
+    except BaseException:
+        if permit.document:
+            permit.document.delete(save=False)  # no row, no orphan file
+        raise
+    return permit
+
+
+def remove_permit(*, by: User, permit: BuyerPermit) -> None:
+    """Remove a permit (and its scan): the buyer, or the trade attaché."""
+    organisation = permit.buyer.organisation
+    if not may_keep_profile(by, organisation):
+        raise PermissionDenied(_("Only the buyer or the trade attaché may do this."))
+    document = permit.document.name if permit.document else ""
+    with transaction.atomic():
+        audit.record(
+            actor=by,
+            action="trade.permit.removed",
+            obj=permit,
+            fields=PERMIT_FIELDS,
+            purpose=f"{permit.requirement_id} {permit.number}"[:MAX_REASON],
+            organisation=organisation,
+        )
+        permit.delete()
+        if document:
+            storage = permit.document.storage
+            transaction.on_commit(lambda: storage.delete(document))
+
+
+def verify_permit(
+    *, by: User, permit: BuyerPermit, decision: str, reason: str = ""
+) -> BuyerPermit:
+    """The trade attaché verifies (checked with the agency) or rejects a buyer's permit."""
+    if not has_permission(by, "buyer.verify"):
+        raise PermissionDenied(_("Only the trade attaché verifies permits."))
+    decision, reason = _decide(decision, reason)
+    today = timezone.localdate()
+    with transaction.atomic():
+        locked = (
+            BuyerPermit.objects.select_for_update()
+            .select_related("buyer__organisation")
+            .get(pk=permit.pk)
+        )
+        if locked.verification not in DECISION_FROM[decision]:
+            raise ConflictError(
+                _("This permit is already %(state)s.")
+                % {"state": locked.get_verification_display()}
+            )
+        expired = locked.valid_until is not None and locked.valid_until < today
+        if decision == Verification.VERIFIED and expired:
+            raise ValidationError(
+                {"valid_until": _("The permit has expired; it cannot be verified.")}
+            )
+        _record_decision(locked, by, decision, reason)
+        locked.save(update_fields=DECISION_FIELDS)
+        organisation = locked.buyer.organisation
+        audit.record(
+            actor=by,
+            action=f"trade.permit.{decision}",
+            obj=locked,
+            fields=DECISION_FIELDS,
+            purpose=reason[:MAX_REASON],
+            organisation=organisation,
+        )
+        notify(
+            _members(organisation),
+            subject=PERMIT_SUBJECTS[decision],
+            body=f"{permit_title(locked.requirement_id)} {locked.number}\n{reason}".strip(),
+            url=reverse("trade:buyer_profile"),
+            kind=f"trade.permit.{decision}",
+        )
+    return locked

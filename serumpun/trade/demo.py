@@ -5,8 +5,8 @@ Each part registers its own seeder; importing them here fixes the order they run
 
 from __future__ import annotations
 
-from serumpun.trade import (
-    demo_buyers,  # noqa: F401  (seeder "trade.buyers")
-    demo_deals,  # noqa: F401  (seeder "trade.deals")
-    demo_matching,  # noqa: F401  (seeder "trade.matching")
-)
+# The seeders run in the order of these imports: keep it (buyers, matching, deals, events).
+# isort: off
+from serumpun.trade import demo_buyers  # noqa: F401  (seeder "trade.buyers")
+from serumpun.trade import demo_matching  # noqa: F401  (seeder "trade.matching")
+from serumpun.trade import demo_deals  # noqa: F401  (seeder "trade.deals")

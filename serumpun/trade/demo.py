@@ -10,3 +10,4 @@ from __future__ import annotations
 from serumpun.trade import demo_buyers  # noqa: F401  (seeder "trade.buyers")
 from serumpun.trade import demo_matching  # noqa: F401  (seeder "trade.matching")
 from serumpun.trade import demo_deals  # noqa: F401  (seeder "trade.deals")
+from serumpun.trade import demo_events  # noqa: F401  (seeder "trade.events")

@@ -230,6 +230,7 @@ from serumpun.readiness.api import router as readiness_router  # noqa: E402
 from serumpun.readiness.api_requirements import (  # noqa: E402
     router as requirements_router,
 )
+from serumpun.trade.api_buyers import router as trade_buyers_router  # noqa: E402
 from serumpun.trade.api_deals import router as trade_deals_router  # noqa: E402
 from serumpun.trade.api_events import router as trade_events_router  # noqa: E402
 from serumpun.trade.api_matching import router as trade_matching_router  # noqa: E402
@@ -247,6 +248,7 @@ api.add_router("", readiness_router)
 api.add_router("/readiness", requirements_router)
 api.add_router("/logistics", logistics_router)
 api.add_router("/logistics", consolidation_router)
+api.add_router("/trade", trade_buyers_router)
 api.add_router("/trade", trade_requests_router)
 api.add_router("/trade", trade_matching_router)
 api.add_router("/trade", trade_deals_router)

@@ -30,7 +30,6 @@ class MoveForm(forms.Form):
         label=_("Why was the lead lost?"),
         required=False,
         choices=[("", "—"), *LostReason.choices],
-        help_text=_("Needed when the lead is lost."),
     )
     lost_note = forms.CharField(
         label=_("More about the loss (optional)"),
@@ -43,7 +42,6 @@ class MoveForm(forms.Form):
         min_value=Decimal("0.01"),
         max_value=MAX_AMOUNT,
         decimal_places=2,
-        help_text=_("Needed when the buyer orders."),
     )
     currency = forms.ChoiceField(
         label=_("Currency"), choices=DealCurrency.choices, required=False, initial="MYR"
@@ -56,10 +54,20 @@ class MoveForm(forms.Form):
         decimal_places=2,
     )
 
+    LOST_FIELDS = ("lost_reason", "lost_note")
+    ORDER_FIELDS = ("amount", "currency", "quantity_kg")
+
     def __init__(self, *args: Any, stages: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         stage: Any = self.fields["stage"]
         stage.choices = [(s, LeadStage(s).label) for s in stages]
+        # only the fields of the stages the user can choose (a short form on a phone)
+        if LeadStage.LOST not in stages:
+            for name in self.LOST_FIELDS:
+                del self.fields[name]
+        if LeadStage.ORDERED not in stages:
+            for name in self.ORDER_FIELDS:
+                del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

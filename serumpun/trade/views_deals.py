@@ -75,6 +75,12 @@ def _error_text(exc: ConflictError | ValidationError) -> str:
     return "; ".join(exc.messages)
 
 
+def _error_status(request: HttpRequest) -> int:
+    """422 for a plain form post; 200 for htmx, which does not swap 4xx answers in, so the
+    errors would never show."""
+    return 200 if request.headers.get("HX-Request") else 422
+
+
 @require_safe
 @login_required
 def lead_list(request: HttpRequest) -> HttpResponse:
@@ -146,7 +152,7 @@ def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         value = (
-            actions.DealValue(data["amount"], data["currency"])
+            actions.DealValue(data["amount"], data.get("currency", ""))
             if data.get("amount")
             else None
         )
@@ -156,8 +162,8 @@ def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
                 to_stage=data["stage"],
                 by=request.user,  # type: ignore[arg-type]
                 note=data["note"],
-                lost_reason=data["lost_reason"],
-                lost_note=data["lost_note"],
+                lost_reason=data.get("lost_reason", ""),
+                lost_note=data.get("lost_note", ""),
                 deal_value=value,
                 quantity_kg=data.get("quantity_kg"),
             )
@@ -171,8 +177,9 @@ def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"{T}/lead_detail.html#stage", _lead_context(request, lead)
             )
     context = _lead_context(request, lead, move_form=form)
-    status = 422
-    return render(request, f"{T}/lead_detail.html#stage", context, status=status)
+    return render(
+        request, f"{T}/lead_detail.html#stage", context, status=_error_status(request)
+    )
 
 
 @require_POST
@@ -200,7 +207,7 @@ def lead_message(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("trade:lead_detail", pk=lead.pk)
             form = MessageForm()
     context = _lead_context(request, lead, message_form=form)
-    status = 422 if form.errors else 200
+    status = _error_status(request) if form.errors else 200
     return render(request, f"{T}/lead_detail.html#thread", context, status=status)
 
 
@@ -377,6 +384,11 @@ class MonthBar:
     width: float
     height: float
 
+    @property
+    def label_x(self) -> float:
+        """Where the month's label is centred under the bar."""
+        return round(self.x + self.width / 2, 1)
+
 
 def month_bars(rows: list[tuple[dt.date, Decimal]]) -> list[MonthBar]:
     """Vertical bars for (month, USD) rows, scaled to the chart."""
@@ -399,6 +411,18 @@ def month_bars(rows: list[tuple[dt.date, Decimal]]) -> list[MonthBar]:
             )
         )
     return bars
+
+
+def every_month(rows: list[tuple[dt.date, Decimal]]) -> list[tuple[dt.date, Decimal]]:
+    """The (first-of-month, total) rows with the months between them filled with zero."""
+    if not rows:
+        return []
+    totals = dict(rows)
+    month, last, filled = rows[0][0], rows[-1][0], []
+    while month <= last:
+        filled.append((month, totals.get(month, Decimal(0))))
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return filled
 
 
 def filtered_leads(form: PipelineFilterForm) -> Any:
@@ -451,7 +475,9 @@ def pipeline_figures(leads: Any, *, as_of: dt.date) -> dict[str, Any]:
         .order_by("month")
         .values_list("month", "total")
     )
-    rows = [(m.date() if isinstance(m, dt.datetime) else m, t) for m, t in months]
+    rows = every_month(
+        [(m.date() if isinstance(m, dt.datetime) else m, t) for m, t in months]
+    )
     cutoff = rules.idle_cutoff(as_of, actions.deals_config().idle_days)
     idle = (
         leads.filter(stage__in=rules.CHAIN[:-1], last_activity_at__date__lte=cutoff)
@@ -481,6 +507,7 @@ def pipeline_figures(leads: Any, *, as_of: dt.date) -> dict[str, Any]:
             "width": CHART_WIDTH,
             "height": CHART_HEIGHT,
             "base": CHART_HEIGHT - CHART_PAD,
+            "label_y": CHART_HEIGHT - CHART_PAD // 3,
         },
     }
 

@@ -65,11 +65,19 @@ def test_ordering_without_a_value_is_a_form_error(client, deal):
     lead = make_lead(deal, stage="negotiating")
     client.force_login(deal.buyer)
     response = client.post(
+        reverse("trade:lead_move", args=[lead.pk]), {"stage": "ordered"}
+    )
+    assert response.status_code == 422
+    # htmx swaps only 2xx answers in: the errors come back with 200 so they show
+    response = client.post(
         reverse("trade:lead_move", args=[lead.pk]),
         {"stage": "ordered"},
         HTTP_HX_REQUEST="true",
     )
-    assert response.status_code == 422
+    assert response.status_code == 200
+    assert "Record the order" in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.stage == "negotiating"
     response = client.post(
         reverse("trade:lead_move", args=[lead.pk]),
         {"stage": "ordered", "amount": "5000", "currency": "MYR"},
@@ -227,7 +235,7 @@ def test_recording_a_lost_lead_on_the_page(client, deal):
     client.force_login(deal.buyer)
     url = reverse("trade:lead_move", args=[lead.pk])
     response = client.post(url, {"stage": "lost"}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert "Say why the lead was lost." in response.content.decode()
     response = client.post(
         url,
@@ -238,3 +246,19 @@ def test_recording_a_lost_lead_on_the_page(client, deal):
     html = response.content.decode()
     assert 'data-lost-reason="logistics"' in html
     assert "Reefer too dear" in html
+
+
+def test_months_without_orders_show_as_zero_bars():
+    import datetime as dt
+    from decimal import Decimal
+
+    from serumpun.trade.views_deals import every_month
+
+    rows = [(dt.date(2026, 11, 1), Decimal(5)), (dt.date(2027, 2, 1), Decimal(7))]
+    assert every_month(rows) == [
+        (dt.date(2026, 11, 1), Decimal(5)),
+        (dt.date(2026, 12, 1), Decimal(0)),
+        (dt.date(2027, 1, 1), Decimal(0)),
+        (dt.date(2027, 2, 1), Decimal(7)),
+    ]
+    assert every_month([]) == []

@@ -24,7 +24,8 @@ import numpy as np
 import yaml
 from django.apps import apps
 from django.conf import settings as django_settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, FloatField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,12 @@ from serumpun.exporters.models import Certificate, CertificateKind, Product
 from serumpun.exporters.models import Verification as MSMEVerification
 from serumpun.readiness import knowledge
 from serumpun.readiness.models import Assessment
-from serumpun.trade.models import BuyerPermit, BuyerProfile, SourcingRequest
+from serumpun.trade.models import (
+    BuyerPermit,
+    BuyerProfile,
+    RequestVisibility,
+    SourcingRequest,
+)
 from serumpun.trade.rules import matching as engine
 from serumpun.trade.rules import pools as pool_rules
 from serumpun.trade.rules import text as text_rules
@@ -74,18 +80,28 @@ def port_position() -> tuple[float, float]:
 
 # --- loading -----------------------------------------------------------------------------
 
+#: Decimal columns read as floats (the arrays are floats; Decimal conversion per value
+#: was a fifth of the endpoint's time).
+FLOAT_FIELDS = {
+    "capacity_f": "monthly_capacity_kg",
+    "fob_f": "fob_price_usd_per_kg",
+    "msme_lat_f": "msme__lat",
+    "msme_lon_f": "msme__lon",
+    "regency_lat_f": "msme__regency__lat",
+    "regency_lon_f": "msme__regency__lon",
+}
 PRODUCT_FIELDS = (
     "pk",
     "msme_id",
     "hs_code_id",
-    "monthly_capacity_kg",
-    "fob_price_usd_per_kg",
+    "capacity_f",
+    "fob_f",
     "is_active",
     "msme__verification",
-    "msme__lat",
-    "msme__lon",
-    "msme__regency__lat",
-    "msme__regency__lon",
+    "msme_lat_f",
+    "msme_lon_f",
+    "regency_lat_f",
+    "regency_lon_f",
     "name_id",
     "name_en",
     "name_ms",
@@ -104,20 +120,36 @@ class Loaded:
 
     def index(self) -> text_rules.TextIndex:
         """The TF-IDF index of the rows' texts."""
-        return text_rules.build_index(self.texts)
+        return text_rules.cached_index(tuple(self.texts))
 
 
 def _float(value: Any) -> float:
     return float("nan") if value is None else float(value)
 
 
+#: Up to this many ids go into a query as a literal list (cheaper than re-running the
+#: candidate subquery in every query); more use the subquery (bounded SQL size).
+ID_LIST_MAX = 5000
+
+
+def _ids(ids: Sequence[int], subquery: QuerySet[Any]) -> Sequence[int] | QuerySet[Any]:
+    return ids if len(ids) <= ID_LIST_MAX else subquery
+
+
 def load_candidates(products: QuerySet[Product], *, as_of: dt.date) -> Loaded:
-    """Candidate arrays for these products (six queries whatever their number)."""
-    rows = list(products.order_by("pk").values_list(*PRODUCT_FIELDS))
-    msmes = products.values("msme_id")
+    """Candidate arrays for these products (five queries whatever their number)."""
+    rows = list(
+        products.order_by("pk")
+        .annotate(
+            **{name: Cast(field, FloatField()) for name, field in FLOAT_FIELDS.items()}
+        )
+        .values_list(*PRODUCT_FIELDS)
+    )
     product_ids = [row[0] for row in rows]
+    msme_ids = sorted({row[1] for row in rows})
+    msmes = _ids(msme_ids, products.values("msme_id"))
     held = _certificates_held(msmes, as_of)
-    readiness, gates_ok, failed = _assessments(products)
+    readiness, gates_ok, failed = _assessments(_ids(product_ids, products.values("pk")))
     history = _history(msmes, as_of)
     n = len(rows)
     certificates = np.zeros((n, len(KINDS)), dtype=bool)
@@ -165,35 +197,46 @@ def load_candidates(products: QuerySet[Product], *, as_of: dt.date) -> Loaded:
 
 
 def _certificates_held(
-    msmes: QuerySet[Any], as_of: dt.date
+    msmes: Sequence[int] | QuerySet[Any], as_of: dt.date
 ) -> dict[int, list[tuple[str, set[int] | None]]]:
     """Per MSME: (kind, products covered or None for all) of certificates valid on the day.
 
     As in readiness.facts: a certificate that names no product covers all the MSME's
-    products; an expired or rejected one counts as absent.
+    products; an expired or rejected one counts as absent. One query: the certificates
+    joined to their product links (a certificate without links comes once, with None).
     """
-    valid = Certificate.objects.valid_on(as_of).filter(msme_id__in=msmes)
-    links: dict[int, set[int]] = defaultdict(set)
-    for certificate_id, product_id in Certificate.products.through.objects.filter(
-        certificate__in=valid
-    ).values_list("certificate_id", "product_id"):
-        links[certificate_id].add(product_id)
+    covered: dict[int, tuple[int, str, set[int] | None]] = {}
+    for pk, msme_id, kind, product_id in (
+        Certificate.objects.valid_on(as_of)
+        .filter(msme_id__in=msmes)
+        .values_list("pk", "msme_id", "kind", "products")
+        .order_by()
+    ):
+        _, _, links = covered.setdefault(
+            pk, (msme_id, kind, None if product_id is None else set())
+        )
+        if links is not None and product_id is not None:
+            links.add(product_id)
     held: dict[int, list[tuple[str, set[int] | None]]] = defaultdict(list)
-    for pk, msme_id, kind in valid.values_list("pk", "msme_id", "kind"):
-        held[msme_id].append((kind, links.get(pk)))
+    for msme_id, kind, links in covered.values():
+        held[msme_id].append((kind, links))
     return held
 
 
 def _assessments(
-    products: QuerySet[Product],
+    product_ids: Sequence[int] | QuerySet[Any],
 ) -> tuple[dict[int, float], dict[int, bool], dict[int, tuple[str, ...]]]:
     """Latest Malaysian readiness score, gates passed, and failed gate keys per product."""
     readiness: dict[int, float] = {}
     gates_ok: dict[int, bool] = {}
     failed: dict[int, tuple[str, ...]] = {}
-    for product_id, score, gates in Assessment.objects.filter(
-        product__in=products.values("pk"), market=MARKET, is_latest=True
-    ).values_list("product_id", "score", "gates"):
+    for product_id, score, gates in (
+        Assessment.objects.filter(
+            product_id__in=product_ids, market=MARKET, is_latest=True
+        )
+        .values_list("product_id", Cast("score", FloatField()), "gates")
+        .order_by()
+    ):
         readiness[product_id] = float(score)
         failing = tuple(
             str(gate.get("key"))
@@ -213,7 +256,9 @@ def introduction_model() -> Any:
         return None
 
 
-def _history(msmes: QuerySet[Any], as_of: dt.date) -> dict[int, tuple[float, float]]:
+def _history(
+    msmes: Sequence[int] | QuerySet[Any], as_of: dt.date
+) -> dict[int, tuple[float, float]]:
     """Per MSME: (share of introductions answered within 7 days, share of closed won)."""
     model = introduction_model()
     if model is None:
@@ -474,9 +519,11 @@ def pair_scores(
 ) -> dict[tuple[int, int], float]:
     """How well each MSME fits each buyer, 0..1 (0 when nothing fits).
 
-    The best eligible product of the MSME against the buyer's open requests, or, for a
-    buyer with no open request, against each HS code of its profile's interests (no volume
-    or certificate asked). Bulk queries only: the counts do not grow with the inputs.
+    The best eligible product of the MSME against the buyer's open requests that the MSME
+    may see — an invite-only request counts only for the MSMEs it invites — or, for an
+    MSME that sees none of the buyer's open requests, against each HS code of the buyer
+    profile's interests (no volume or certificate asked). Bulk queries only: the counts
+    do not grow with the inputs.
     """
     buyers = list(dict.fromkeys(buyer_org_ids))
     msmes = list(dict.fromkeys(msme_ids))
@@ -490,6 +537,12 @@ def pair_scores(
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=as_of))
     ):
         open_requests[request.buyer_id].append(request)
+    invited = _invited(
+        r.pk
+        for found in open_requests.values()
+        for r in found
+        if r.visibility == RequestVisibility.INVITED
+    )
     interests = dict(
         BuyerProfile.objects.filter(organisation_id__in=buyers).values_list(
             "organisation_id", "hs_interests"
@@ -507,60 +560,75 @@ def pair_scores(
     msme_index = {msme: i for i, msme in enumerate(msmes)}
     row_msme = np.array([msme_index[int(m)] for m in candidates.msme_id])
     hs_codes = candidates.hs_code.tolist()
+    everyone = np.ones(len(candidates), dtype=bool)
+
+    def raise_best(best: Any, facts: engine.RequestFacts, text: str, rows: Any) -> None:
+        """Raise each MSME's best to its rows' eligible scores for `facts` (only `rows`)."""
+        similarity = index.similarity(text) if text else np.zeros(len(candidates))
+        evaluation = engine.evaluate(facts, candidates, similarity, settings)
+        score = np.where(evaluation.eligible & rows, evaluation.score, 0.0)
+        np.maximum.at(best, row_msme, score)
+
     for buyer in buyers:
         best = np.zeros(len(msmes))
         lacking = missing_permits(hs_codes, held[buyer], as_of=as_of)
-        for wanted, text in _buyer_wants(
-            open_requests.get(buyer, []), interests.get(buyer) or [], hs_codes
-        ):
-            facts = replace(wanted, missing_permits=lacking)
-            similarity = index.similarity(text) if text else np.zeros(len(candidates))
-            evaluation = engine.evaluate(facts, candidates, similarity, settings)
-            score = np.where(evaluation.eligible, evaluation.score, 0.0)
-            np.maximum.at(best, row_msme, score)
+        sees_a_request = np.zeros(len(candidates), dtype=bool)
+        for request in open_requests.get(buyer, []):
+            audience = everyone
+            if request.visibility == RequestVisibility.INVITED:
+                audience = np.isin(candidates.msme_id, list(invited[request.pk]))
+            sees_a_request |= audience
+            facts = replace(_loose_facts(request), missing_permits=lacking)
+            raise_best(best, facts, request_text(request), audience)
+        if not sees_a_request.all():
+            for facts in _interest_facts(interests.get(buyer) or []):
+                loose = replace(facts, missing_permits=lacking)
+                raise_best(best, loose, "", ~sees_a_request)
         for msme, i in msme_index.items():
             scores[(buyer, msme)] = round(float(best[i]), 4)
     return scores
 
 
-def _buyer_wants(
-    requests: Sequence[SourcingRequest], hs_interests: Sequence[Any], hs_codes: Any
-) -> list[tuple[engine.RequestFacts, str]]:
-    """The buyer's open requests, or else one loose request per HS code of interest."""
-    if requests:
-        return [
-            (
-                engine.RequestFacts(
-                    hs_code=int(r.hs_code_id),
-                    accept_same_heading=r.accept_same_heading,
-                    quantity_kg_per_month=float(r.quantity_kg_per_month),
-                    required_kinds=tuple(
-                        k for k in r.required_certificates if k in KINDS
-                    ),
-                    target_price_usd_per_kg=(
-                        float(r.target_price_usd_per_kg)
-                        if r.target_price_usd_per_kg
-                        else None
-                    ),
-                ),
-                request_text(r),
-            )
-            for r in requests
-        ]
+def _invited(request_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Per invite-only request, the MSME ids it invites (one query)."""
+    invited: dict[int, set[int]] = defaultdict(set)
+    ids = list(request_ids)
+    if ids:
+        for request_id, msme_id in SourcingRequest.invited.through.objects.filter(
+            sourcingrequest_id__in=ids
+        ).values_list("sourcingrequest_id", "msme_id"):
+            invited[request_id].add(msme_id)
+    return invited
+
+
+def _loose_facts(request: SourcingRequest) -> engine.RequestFacts:
+    """A request's constraints without the buyer's permits (added per buyer)."""
+    return engine.RequestFacts(
+        hs_code=int(request.hs_code_id),
+        accept_same_heading=request.accept_same_heading,
+        quantity_kg_per_month=float(request.quantity_kg_per_month),
+        required_kinds=tuple(k for k in request.required_certificates if k in KINDS),
+        target_price_usd_per_kg=(
+            float(request.target_price_usd_per_kg)
+            if request.target_price_usd_per_kg
+            else None
+        ),
+    )
+
+
+def _interest_facts(hs_interests: Sequence[Any]) -> list[engine.RequestFacts]:
+    """One loose request per six-digit HS code of a buyer profile's interests."""
     wants = []
     for code in hs_interests:
         digits = str(code).replace(".", "").strip()
         if len(digits) == HS_SUBHEADING_DIGITS and digits.isdigit():
             wants.append(
-                (
-                    engine.RequestFacts(
-                        hs_code=int(digits),
-                        accept_same_heading=False,
-                        quantity_kg_per_month=1e-9,
-                        required_kinds=(),
-                        target_price_usd_per_kg=None,
-                    ),
-                    "",
+                engine.RequestFacts(
+                    hs_code=int(digits),
+                    accept_same_heading=False,
+                    quantity_kg_per_month=1e-9,
+                    required_kinds=(),
+                    target_price_usd_per_kg=None,
                 )
             )
     return wants

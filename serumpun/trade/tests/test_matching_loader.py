@@ -150,3 +150,62 @@ def test_pair_scores_query_count_does_not_grow(django_assert_max_num_queries) ->
     msmes = [p.msme_id for p in products]
     with django_assert_max_num_queries(12):
         pair_scores([request.buyer_id], msmes, as_of=DAY)
+
+
+def test_a_certificate_naming_this_product_covers_it_and_only_it() -> None:
+    product = supplier(halal_until=None)
+    sibling = ProductFactory(msme=product.msme, monthly_capacity_kg=Decimal("6000"))
+    assess(sibling)
+    CertificateFactory(msme=product.msme, kind="halal", products=[product, sibling])
+    other = ProductFactory(msme=product.msme, monthly_capacity_kg=Decimal("6000"))
+    assess(other)
+    request = coffee_request()
+    assert evaluate_product(request, product, as_of=DAY).eligible
+    assert evaluate_product(request, sibling, as_of=DAY).eligible
+    assert blocker_codes(evaluate_product(request, other, as_of=DAY)) == [
+        "certificate_missing"
+    ]
+
+
+def test_pair_scores_counts_an_invite_only_request_for_invited_msmes_only() -> None:
+    request = coffee_request(visibility="invited")
+    request.buyer.buyer_profile.hs_interests = []
+    request.buyer.buyer_profile.save()
+    invited, outsider = supplier(), supplier()
+    request.invited.add(invited.msme)
+    scores = pair_scores(
+        [request.buyer_id], [invited.msme_id, outsider.msme_id], as_of=DAY
+    )
+    assert scores[(request.buyer_id, invited.msme_id)] > 0
+    assert scores[(request.buyer_id, outsider.msme_id)] == 0
+
+
+def test_pair_scores_falls_back_to_interests_for_msmes_a_private_request_hides() -> (
+    None
+):
+    request = coffee_request(visibility="invited")
+    request.buyer.buyer_profile.hs_interests = ["090111"]
+    request.buyer.buyer_profile.save()
+    invited, outsider = supplier(), supplier()
+    request.invited.add(invited.msme)
+    public = coffee_request(visibility="verified_msmes")
+    scores = pair_scores(
+        [request.buyer_id, public.buyer_id],
+        [invited.msme_id, outsider.msme_id],
+        as_of=DAY,
+    )
+    # The outsider cannot see the private request; the buyer's interests still place it.
+    assert scores[(request.buyer_id, outsider.msme_id)] > 0
+    assert scores[(public.buyer_id, outsider.msme_id)] > 0
+
+
+def test_an_edited_product_text_changes_its_similarity() -> None:
+    request = coffee_request(title="Kopi robusta Lampung", description="")
+    product = supplier(name_id="Lada hitam", name_en="", name_ms="")
+    product.description_id = product.description_en = product.description_ms = ""
+    product.save()
+    before = match_request(request, as_of=DAY).matches[0].score
+    product.name_id = "Kopi robusta Lampung"
+    product.save()
+    after = match_request(request, as_of=DAY).matches[0].score
+    assert after > before

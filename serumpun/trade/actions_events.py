@@ -19,6 +19,7 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,13 +132,16 @@ def generate_slots(
 ) -> list[EventSlot]:
     """Replace the event's slots with `count` consecutive slots of `minutes` each."""
     require_permission(by, "event.manage")
-    if event.status not in {Status.DRAFT, Status.OPEN}:
-        raise ConflictError(_("Slots cannot change once the schedule is made."))
+    if event.published_at is not None or event.status == Status.CLOSED:
+        raise ConflictError(
+            _("Slots cannot change once the schedule is published."), field="slots"
+        )
     if minutes <= 0 or count <= 0:
         raise ConflictError(_("Slot length and count must be positive."), field="count")
     zone = ZoneInfo(event.timezone)
     start = dt.datetime.combine(event.date, first_start, tzinfo=zone)
     length = dt.timedelta(minutes=minutes)
+    _discard_schedule(event)
     event.slots.all().delete()
     slots = EventSlot.objects.bulk_create(
         EventSlot(
@@ -167,6 +171,82 @@ def open_registration(*, by: Any, event: MatchingEvent) -> MatchingEvent:
     event.status = Status.OPEN
     event.save(update_fields=["status", "updated_at"])
     audit.record(actor=by, action="trade.event.opened", obj=event, fields=["status"])
+    return event
+
+
+EDITABLE = (
+    "title",
+    "venue",
+    "city",
+    "date",
+    "timezone",
+    "registration_deadline",
+    "tables",
+    "max_meetings_per_participant",
+)
+#: changing one of these invalidates a made schedule
+SHAPING = frozenset({"date", "timezone", "tables", "max_meetings_per_participant"})
+
+
+def _discard_schedule(event: MatchingEvent) -> int:
+    """Drop an unpublished schedule (its meetings); the event is open again. Returns how many."""
+    dropped, _rows = event.meetings.all().delete()
+    if event.status == Status.SCHEDULED:
+        event.status = Status.OPEN
+        event.save(update_fields=["status", "updated_at"])
+    return dropped
+
+
+def _move_slots(event: MatchingEvent, old_date: dt.date, old_zone: str) -> None:
+    """Keep each slot's local wall-clock time on the new date and in the new time zone."""
+    before, after = ZoneInfo(old_zone), ZoneInfo(event.timezone)
+    slots = list(event.slots.all())
+    for slot in slots:
+        for name in ("starts_at", "ends_at"):
+            local = getattr(slot, name).astimezone(before)
+            day = event.date + (local.date() - old_date)
+            setattr(slot, name, dt.datetime.combine(day, local.time(), tzinfo=after))
+    EventSlot.objects.bulk_update(slots, ["starts_at", "ends_at"])
+
+
+@transaction.atomic
+def update_event(*, by: Any, event: MatchingEvent, **changes: Any) -> MatchingEvent:
+    """Edit an event's facts. Once published, its date, time zone, tables and meeting limit
+    stay; before that, changing them discards a made schedule (slots follow the date)."""
+    require_permission(by, "event.manage")
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        msg = f"not editable: {sorted(unknown)}"
+        raise ValueError(msg)
+    changed = [k for k, v in changes.items() if getattr(event, k) != v]
+    if event.status == Status.CLOSED and changed:
+        raise ConflictError(_("A closed event cannot change."), field="status")
+    deadline = changes.get("registration_deadline", event.registration_deadline)
+    if deadline > changes.get("date", event.date):
+        raise ConflictError(
+            _("The registration deadline must not be after the event."),
+            field="registration_deadline",
+        )
+    shaping = SHAPING.intersection(changed)
+    if shaping and event.published_at is not None:
+        raise ConflictError(
+            _(
+                "The schedule is published: date, time zone, tables and meetings per "
+                "participant cannot change."
+            ),
+            field=sorted(shaping)[0],
+        )
+    old_date, old_zone = event.date, event.timezone
+    for key in changed:
+        setattr(event, key, changes[key])
+    if not changed:
+        return event
+    event.save(update_fields=[*changed, "updated_at"])
+    if {"date", "timezone"} & set(changed):
+        _move_slots(event, old_date, old_zone)
+    if shaping:
+        _discard_schedule(event)
+    audit.record(actor=by, action="trade.event.updated", obj=event, fields=changed)
     return event
 
 
@@ -378,10 +458,11 @@ def compute_schedule(
     run.meeting_count = len(schedule.meetings)
     run.solver_status = schedule.status
     run.save()
-    if event.status == Status.OPEN:
-        event.status = Status.SCHEDULED
-        event.published_at = None
-        event.save(update_fields=["status", "published_at", "updated_at"])
+    # a new schedule replaces a published one: agendas wait for the next publication,
+    # which tells the participants again
+    event.status = Status.SCHEDULED
+    event.published_at = None
+    event.save(update_fields=["status", "published_at", "updated_at"])
     audit.record(
         actor=run.started_by,
         action="trade.event.scheduled",
@@ -428,10 +509,53 @@ def publish_schedule(*, by: Any, event: MatchingEvent) -> MatchingEvent:
 
 
 @transaction.atomic
+def set_unavailable_slots(
+    *, by: Any, participant: EventParticipant, slots: list[int]
+) -> EventParticipant:
+    """The slots a participant cannot attend (the scheduler leaves them free).
+
+    Only until the schedule is published: afterwards a change would silently move meetings.
+    """
+    if not _may_act_for(by, participant.organisation_id):
+        raise PermissionDenied(_("You may change only your own registration."))
+    event = MatchingEvent.objects.get(pk=participant.event_id)  # its current status
+    if event.published_at is not None or event.status not in {
+        Status.OPEN,
+        Status.SCHEDULED,
+    }:
+        raise ConflictError(
+            _("The schedule is published; ask the trade attaché to change your times."),
+            field="slots",
+        )
+    known = set(event.slots.values_list("index", flat=True))
+    wanted = sorted(set(slots))
+    if not set(wanted) <= known:
+        raise ConflictError(_("Unknown time slot."), field="slots")
+    participant.unavailable_slots = wanted
+    participant.save(update_fields=["unavailable_slots"])
+    audit.record(
+        actor=by,
+        action="trade.event.unavailable_slots",
+        obj=participant,
+        fields=["unavailable_slots"],
+        organisation=participant.organisation,
+    )
+    return participant
+
+
+@transaction.atomic
 def withdraw_participant(
-    *, by: Any, participant: EventParticipant, as_of: dt.date | None = None
-) -> scheduling.Rescheduled | None:
-    """Withdraw from an event; a made schedule is repaired, moving as few meetings as possible."""
+    *, by: Any, participant: EventParticipant
+) -> ScheduleRun | None:
+    """Withdraw from an event at once; a made schedule is then repaired in the background.
+
+    The participant's meetings are cancelled in this transaction (agendas are right at
+    once); the reschedule — moving as few meetings as possible and filling the freed
+    places — runs as a task behind a progress bar. Returns that run, if any.
+    """
+    from serumpun.core.progress import start_progress
+    from serumpun.trade import tasks_events
+
     if not _may_act_for(by, participant.organisation_id):
         raise PermissionDenied(_("You may withdraw only your own organisation."))
     if participant.withdrawn_at is not None:
@@ -445,14 +569,45 @@ def withdraw_participant(
         obj=participant,
         organisation=participant.organisation,
     )
+    mine = event.meetings.filter(status=Meeting.Status.CONFIRMED).filter(
+        Q(buyer=participant) | Q(msme=participant)
+    )
+    counterparts = sorted(
+        {
+            b if b != participant.pk else m
+            for b, m in mine.values_list("buyer_id", "msme_id")
+        }
+    )
+    mine.update(status=Meeting.Status.CANCELLED)
     if event.status != Status.SCHEDULED:
         return None
-    return _reschedule(by=by, event=event, withdrawn=participant, as_of=as_of)
+    progress = start_progress(
+        kind="trade.event_reschedule",
+        label=str(gettext_lazy("Rescheduling after a withdrawal")),
+        user=by,
+        total=3,
+    )
+    run = ScheduleRun.objects.create(
+        event=event,
+        kind=ScheduleRun.Kind.RESCHEDULE,
+        started_by=by if getattr(by, "is_authenticated", False) else None,
+        progress=progress,
+    )
+    transaction.on_commit(
+        lambda: tasks_events.reschedule_event_task.enqueue(  # type: ignore[attr-defined]
+            run.pk, participant.pk, counterparts
+        )
+    )
+    return run
 
 
-def _reschedule(
-    *, by: Any, event: MatchingEvent, withdrawn: EventParticipant, as_of: dt.date | None
+@transaction.atomic
+def reschedule_after_withdrawal(
+    *, run: ScheduleRun, withdrawn_id: int, counterparts: list[int], as_of: dt.date
 ) -> scheduling.Rescheduled:
+    """Repair the schedule (the task's body): keep meetings in place where possible,
+    move as few as possible, fill the freed places; tell everyone whose agenda changed."""
+    event = MatchingEvent.objects.select_for_update().get(pk=run.event_id)
     config = events_config()
     slots = {s.index: s for s in event.slots.all()}
     slot_index = {s.pk: s.index for s in slots.values()}
@@ -463,27 +618,30 @@ def _reschedule(
         )
         for m in confirmed
     ]
-    problem = event_problem(event, as_of=as_of or timezone.localdate())
+    gone = set(
+        event.participants.filter(withdrawn_at__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
     result = scheduling.reschedule(
-        problem,
+        event_problem(event, as_of=as_of),
         current,
-        [withdrawn.pk],
+        gone,
         time_limit_s=config.reschedule_time_limit_s,
         workers=config.workers,
     )
     rows = {(m.buyer_id, m.msme_id): m for m in confirmed}
-    for gone in (*result.removed, *result.dropped):
-        row = rows[gone.pair]
+    cancelled = [rows[m.pair] for m in (*result.removed, *result.dropped)]
+    for row in cancelled:
         row.status = Meeting.Status.CANCELLED
-        row.save(update_fields=["status"])
+    Meeting.objects.bulk_update(cancelled, ["status"])
+    moved_rows = []
     for moved, from_slot in result.moved:
         row = rows[moved.pair]
-        row.slot, row.table, row.moved_from_slot = (
-            slots[moved.slot],
-            moved.table,
-            slots[from_slot],
-        )
-        row.save(update_fields=["slot", "table", "moved_from_slot"])
+        row.slot, row.table = slots[moved.slot], moved.table
+        row.moved_from_slot = slots[from_slot]
+        moved_rows.append(row)
+    Meeting.objects.bulk_update(moved_rows, ["slot", "table", "moved_from_slot"])
     Meeting.objects.bulk_create(
         Meeting(
             event=event,
@@ -496,43 +654,44 @@ def _reschedule(
         for m in result.added
     )
     total = sum(m.weight for m in result.meetings)
-    run = ScheduleRun.objects.create(
-        event=event,
-        kind=ScheduleRun.Kind.RESCHEDULE,
-        status=ScheduleRun.Status.DONE,
-        started_by=by if getattr(by, "is_authenticated", False) else None,
-        finished_at=timezone.now(),
-        objective=total,
-        bound=total,
-        meeting_count=len(result.meetings),
-        moved_meetings=result.moved_count,
-        solver_status=result.status,
-    )
+    run.status = ScheduleRun.Status.DONE
+    run.finished_at = timezone.now()
+    run.objective = run.bound = total
+    run.meeting_count = len(result.meetings)
+    run.moved_meetings = result.moved_count
+    run.solver_status = result.status
+    run.save()
     audit.record(
-        actor=by, action="trade.event.rescheduled", obj=run, fields=["moved_meetings"]
+        actor=run.started_by,
+        action="trade.event.rescheduled",
+        obj=run,
+        fields=["moved_meetings"],
     )
-    affected = (
-        {m.buyer for m in (*result.removed, *result.added)}
-        | {m.msme for m in (*result.removed, *result.added)}
-        | {m.buyer for m, _ in result.moved}
-        | {m.msme for m, _ in result.moved}
-    )
-    affected.discard(withdrawn.pk)
+    changed = {
+        p
+        for m in (*result.removed, *result.dropped, *result.added)
+        for p in (m.buyer, m.msme)
+    } | {p for m, _slot in result.moved for p in (m.buyer, m.msme)}
+    affected = (changed | set(counterparts)) - gone - {withdrawn_id}
     if event.published_at and affected:
-        recipients = _participant_users(
-            EventParticipant.objects.filter(pk__in=affected)
-        )
-        url = reverse("trade:event_agenda", args=[event.pk])
-        transaction.on_commit(
-            lambda: notify(
-                recipients,
-                subject=gettext_lazy("Your meeting agenda has changed"),
-                body=event.title,
-                url=url,
-                kind="trade.event",
-            )
-        )
+        _tell_changed(event, affected)
     return result
+
+
+def _tell_changed(event: MatchingEvent, participant_ids: set[int]) -> None:
+    recipients = _participant_users(
+        EventParticipant.objects.filter(pk__in=participant_ids)
+    )
+    url = reverse("trade:event_agenda", args=[event.pk])
+    transaction.on_commit(
+        lambda: notify(
+            recipients,
+            subject=gettext_lazy("Your meeting agenda has changed"),
+            body=event.title,
+            url=url,
+            kind="trade.event",
+        )
+    )
 
 
 def participant_for(user: Any, event: MatchingEvent) -> EventParticipant | None:

@@ -29,3 +29,34 @@ def schedule_event_task(run_id: int) -> dict[str, int]:
             raise
         tracker.advance(2)
     return {"meetings": run.meeting_count}
+
+
+@task()
+def reschedule_event_task(
+    run_id: int, withdrawn_id: int, counterparts: list[int]
+) -> dict[str, int]:
+    """Repair an event's schedule after a withdrawal, behind a progress bar."""
+    run = ScheduleRun.objects.select_related("event").get(pk=run_id)
+    progress_id = run.progress_id
+    today = timezone.localdate()
+    if progress_id is None:
+        result = actions_events.reschedule_after_withdrawal(
+            run=run, withdrawn_id=withdrawn_id, counterparts=counterparts, as_of=today
+        )
+        return {"moved": result.moved_count}
+    with tracking(progress_id) as tracker:
+        tracker.advance(1)
+        try:
+            result = actions_events.reschedule_after_withdrawal(
+                run=run,
+                withdrawn_id=withdrawn_id,
+                counterparts=counterparts,
+                as_of=today,
+            )
+        except Exception:
+            ScheduleRun.objects.filter(pk=run_id).update(
+                status=ScheduleRun.Status.FAILED, finished_at=timezone.now()
+            )
+            raise
+        tracker.advance(2)
+    return {"moved": result.moved_count}

@@ -113,25 +113,147 @@ def test_schedule_respects_the_event_and_publishing_notifies_participants(
     assert {u.pk for u in (*c.buyers, *c.msmes)} <= recipients
 
 
-def test_withdrawal_cancels_exactly_that_participants_meetings_and_moves_none():
+def test_withdrawal_cancels_exactly_that_participants_meetings_and_moves_none(
+    django_capture_on_commit_callbacks,
+):
     c = crowd(n_buyers=2, n_msmes=3, tables=2, slots=3, max_meetings=2)
     run = ScheduleRun.objects.create(event=c.event, started_by=c.attache)
     actions.compute_schedule(run=run, as_of=EVENT_DAY, time_limit_s=5)
     before = {(m.pk, m.slot_id, m.table) for m in Meeting.objects.filter(event=c.event)}
     gone = c.me(c.buyers[0])
-    result = actions.withdraw_participant(by=c.buyers[0], participant=gone)
-    assert result is not None
-    assert result.moved_count == 0
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        rerun = actions.withdraw_participant(by=c.buyers[0], participant=gone)
+    # recorded at once: withdrawn and the meetings cancelled; the solve waits for the task
+    gone.refresh_from_db()
+    assert gone.withdrawn_at is not None
     cancelled = Meeting.objects.filter(event=c.event, status="cancelled")
     assert cancelled.count() == 2
     assert all(m.buyer_id == gone.pk for m in cancelled)
+    assert rerun is not None
+    assert rerun.kind == "reschedule"
+    assert rerun.status == "running"
+    assert rerun.progress is not None
+    assert len(pending) == 1
+    pending[0]()
+    rerun.refresh_from_db()
+    assert rerun.status == "done"
+    assert rerun.moved_meetings == 0
+    assert rerun.progress.status == "succeeded"
     confirmed = {
         (m.pk, m.slot_id, m.table)
         for m in Meeting.objects.filter(event=c.event, buyer=c.me(c.buyers[1]))
     }
     assert confirmed <= before
-    assert ScheduleRun.objects.filter(kind="reschedule", moved_meetings=0).exists()
     assert AuditEvent.objects.filter(action="trade.event.withdrawn").exists()
+    assert AuditEvent.objects.filter(action="trade.event.rescheduled").exists()
+
+
+def test_a_withdrawal_fills_the_freed_places_and_tells_those_affected_once_published(
+    django_capture_on_commit_callbacks,
+):
+    # one table, one slot: buyer 1 meets one MSME; when that MSME leaves, the other fills in
+    c = crowd(n_buyers=1, n_msmes=2, tables=1, slots=1, max_meetings=1)
+    run = ScheduleRun.objects.create(event=c.event, started_by=c.attache)
+    actions.compute_schedule(run=run, as_of=EVENT_DAY, time_limit_s=5)
+    actions.publish_schedule(by=c.attache, event=c.event)
+    first = Meeting.objects.get(event=c.event)
+    leaving = next(u for u in c.msmes if c.me(u).pk == first.msme_id)
+    staying = next(u for u in c.msmes if u is not leaving)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.withdraw_participant(by=c.attache, participant=c.me(leaving))
+    now = Meeting.objects.get(event=c.event, status="confirmed")
+    assert now.msme_id == c.me(staying).pk
+    told = set(
+        Notification.objects.filter(subject__icontains="agenda").values_list(
+            "recipient_id", flat=True
+        )
+    )
+    assert {c.buyers[0].pk, staying.pk} <= told
+    assert leaving.pk not in told
+
+
+def test_a_withdrawal_before_scheduling_starts_no_run():
+    c = crowd(n_buyers=1, n_msmes=1)
+    assert (
+        actions.withdraw_participant(by=c.msmes[0], participant=c.me(c.msmes[0]))
+        is None
+    )
+    assert not ScheduleRun.objects.exists()
+
+
+def test_a_new_schedule_after_publication_waits_for_the_next_publication():
+    c = crowd(n_buyers=1, n_msmes=2, tables=1, slots=2, max_meetings=2)
+    run = ScheduleRun.objects.create(event=c.event, started_by=c.attache)
+    actions.compute_schedule(run=run, as_of=EVENT_DAY, time_limit_s=5)
+    actions.publish_schedule(by=c.attache, event=c.event)
+    again = ScheduleRun.objects.create(event=c.event, started_by=c.attache)
+    actions.compute_schedule(run=again, as_of=EVENT_DAY, time_limit_s=5)
+    c.event.refresh_from_db()
+    assert c.event.status == "scheduled"
+    assert c.event.published_at is None
+
+
+def test_unavailable_slots_are_ones_own_and_known_and_close_on_publication():
+    c = crowd(n_buyers=1, n_msmes=1, slots=3)
+    me = c.me(c.buyers[0])
+    actions.set_unavailable_slots(by=c.buyers[0], participant=me, slots=[2, 0, 2])
+    me.refresh_from_db()
+    assert me.unavailable_slots == [0, 2]
+    assert AuditEvent.objects.filter(action="trade.event.unavailable_slots").exists()
+    with pytest.raises(PermissionDenied):
+        actions.set_unavailable_slots(by=c.msmes[0], participant=me, slots=[1])
+    with pytest.raises(ConflictError):
+        actions.set_unavailable_slots(by=c.buyers[0], participant=me, slots=[7])
+    run = ScheduleRun.objects.create(event=c.event, started_by=c.attache)
+    actions.compute_schedule(run=run, as_of=EVENT_DAY, time_limit_s=5)
+    assert Meeting.objects.get(event=c.event).slot.index == 1
+    actions.publish_schedule(by=c.attache, event=c.event)
+    with pytest.raises(ConflictError):
+        actions.set_unavailable_slots(by=c.buyers[0], participant=me, slots=[])
+
+
+def test_editing_an_event_moves_its_slots_and_discards_an_unpublished_schedule():
+    c = crowd(n_buyers=1, n_msmes=1, tables=1, slots=2, max_meetings=1)
+    run = ScheduleRun.objects.create(event=c.event, started_by=c.attache)
+    actions.compute_schedule(run=run, as_of=EVENT_DAY, time_limit_s=5)
+    later = EVENT_DAY + dt.timedelta(days=7)
+    actions.update_event(
+        by=c.attache, event=c.event, title="Temu Bisnis II", date=later, tables=2
+    )
+    c.event.refresh_from_db()
+    assert c.event.title == "Temu Bisnis II"
+    assert c.event.status == "open"
+    assert not Meeting.objects.filter(event=c.event).exists()
+    first = c.event.slots.first()
+    assert first.starts_at == dt.datetime(2027, 2, 25, 1, 0, tzinfo=dt.UTC)  # 09:00 MYT
+    actions.update_event(by=c.attache, event=c.event, timezone="Asia/Jakarta")
+    first.refresh_from_db()
+    assert first.starts_at == dt.datetime(2027, 2, 25, 2, 0, tzinfo=dt.UTC)  # 09:00 WIB
+    assert AuditEvent.objects.filter(action="trade.event.updated").count() == 2
+
+
+def test_a_published_event_keeps_its_shape_but_may_be_renamed():
+    c = crowd(n_buyers=1, n_msmes=1, tables=1, slots=1, max_meetings=1)
+    run = ScheduleRun.objects.create(event=c.event, started_by=c.attache)
+    actions.compute_schedule(run=run, as_of=EVENT_DAY, time_limit_s=5)
+    actions.publish_schedule(by=c.attache, event=c.event)
+    with pytest.raises(ConflictError) as error:
+        actions.update_event(by=c.attache, event=c.event, tables=3)
+    assert error.value.field == "tables"
+    with pytest.raises(ConflictError):
+        actions.generate_slots(
+            by=c.attache, event=c.event, first_start=dt.time(10), minutes=30, count=2
+        )
+    actions.update_event(by=c.attache, event=c.event, venue="KLCC")
+    assert Meeting.objects.filter(event=c.event, status="confirmed").count() == 1
+    with pytest.raises(PermissionDenied):
+        actions.update_event(by=c.buyers[0], event=c.event, venue="x")
+    with pytest.raises(ConflictError):
+        actions.update_event(
+            by=c.attache,
+            event=c.event,
+            registration_deadline=EVENT_DAY + dt.timedelta(days=1),
+        )
 
 
 def test_events_yaml_check_passes():

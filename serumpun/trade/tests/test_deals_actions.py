@@ -19,7 +19,7 @@ from serumpun.trade.tests.factories import buyer_user
 from serumpun.trade.tests.factories_deals import lead_parties, make_lead
 from serumpun.trade.tests.factories_matching import supplier
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 PDF = b"%PDF-1.4\n%test\n"
 
 

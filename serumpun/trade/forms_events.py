@@ -25,11 +25,13 @@ class EventFactsForm(forms.Form):
     venue = forms.CharField(label=_("Venue"), max_length=200)
     city = forms.CharField(label=_("City"), max_length=100)
     date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     timezone = forms.ChoiceField(label=_("Time zone"), choices=EVENT_TIMEZONES)
     registration_deadline = forms.DateField(
-        label=_("Registration deadline"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Registration deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     tables = forms.IntegerField(
         label=_("Tables (meetings at once)"), min_value=1, max_value=500
@@ -53,7 +55,8 @@ class EventForm(EventFactsForm):
     """A new event and its time slots (first start, slot length, number of slots)."""
 
     first_start = forms.TimeField(
-        label=_("First meeting starts"), widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("First meeting starts"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     slot_minutes = forms.IntegerField(
         label=_("Minutes per meeting"), min_value=5, max_value=MAX_SLOT_MINUTES
@@ -72,7 +75,7 @@ class EventEditForm(EventFactsForm):
     first_start = forms.TimeField(
         label=_("First meeting starts"),
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     slot_minutes = forms.IntegerField(
         label=_("Minutes per meeting"),

@@ -38,3 +38,55 @@ def test_attache_schedules_and_buyer_prints_agenda(live_server, page, shot):
     page.emulate_media(media="print")
     expect(page.locator(".no-print")).to_be_hidden()
     shot("trade-event-agenda-print")
+
+
+def _no_sideways_scroll(page) -> None:  # type: ignore[no-untyped-def]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"page scrolls sideways: {width}px"
+
+
+def test_attache_manages_participants_and_buyer_sees_reasons(live_server, page, shot):
+    from serumpun.trade.tests.factories_events import msme_owner
+    from serumpun.trade.tests.test_events_pages import fitting_pair
+
+    c = crowd(n_buyers=2, n_msmes=2, tables=2, slots=3, max_meetings=2)
+    request, product = fitting_pair(c)
+    newcomer = msme_owner()
+    base = f"{live_server.url}/trade/events/{c.event.pk}"
+
+    # the attaché edits the venue, then registers an MSME and withdraws a buyer
+    sign_in(page, live_server, c.attache)
+    page.goto(f"{base}/edit/")
+    page.fill("#id_venue", "KLCC")
+    _no_sideways_scroll(page)
+    shot("trade-event-edit")
+    page.locator("form button[type=submit]").last.click()
+    expect(page.locator("dl.facts")).to_contain_text("KLCC")
+    page.goto(f"{base}/participants/")
+    expect(page.locator("#unwished")).to_be_visible()
+    page.select_option("#id_organisation", str(newcomer.organisation.pk))
+    page.locator("#register-other button").click()
+    expect(page.locator("[data-participant]")).to_have_count(5)
+    leaving = c.me(c.buyers[1])
+    page.once("dialog", lambda dialog: dialog.accept())  # "Withdraw …?"
+    page.locator(f"[data-participant='{leaving.pk}'] button.btn-danger").click()
+    expect(page.locator("[data-participant]")).to_have_count(4)
+    _no_sideways_scroll(page)
+    shot("trade-event-participants")
+
+    # the buyer marks a slot they cannot attend and sees why an MSME fits
+    page.context.clear_cookies()
+    sign_in(page, live_server, c.buyers[0])
+    page.goto(f"{base}/")
+    page.locator("#unavailable input[type=checkbox]").first.check()
+    page.locator("#unavailable button").click()
+    expect(page.locator("#unavailable input[type=checkbox]").first).to_be_checked()
+    _no_sideways_scroll(page)
+    shot("trade-event-unavailable")
+    page.goto(f"{base}/wishes/")
+    best = page.locator("[data-participant]").first
+    expect(best.locator("[data-fit]")).to_contain_text(request.title)
+    expect(best.locator("[data-fit]")).to_contain_text(product.name_id)
+    expect(best.locator(".fit-reasons li").first).to_be_visible()
+    _no_sideways_scroll(page)
+    shot("trade-event-wishes-reasons")

@@ -58,6 +58,7 @@ def test_the_edit_page_saves_facts(client):
     page = client.get(url)
     assert page.status_code == 200
     assert 'value="MITEC"' in page.content.decode()
+    assert 'value="2027-02-18"' in page.content.decode()
     response = client.post(url, edit_data(c.event, venue="KLCC", tables=5))
     assert response.status_code == 302
     c.event.refresh_from_db()

@@ -355,7 +355,7 @@ def hs_candidates(request: SourcingRequest) -> QuerySet[Product]:
     code = str(request.hs_code_id)
     products = Product.objects.in_catalogue()
     if request.accept_same_heading:
-        return products.filter(hs_code_id__startswith=code[:4])
+        return products.filter(hs_code__code__startswith=code[:4])
     return products.filter(hs_code_id=code)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -18,7 +19,7 @@ from serumpun.accounts.models import User
 from serumpun.core.access import get_visible_or_404
 from serumpun.core.errors import ConflictError
 from serumpun.exporters.models import MSME, Product
-from serumpun.readiness.models import Assessment
+from serumpun.readiness.models import Assessment, Level
 from serumpun.trade import actions_pools, matching
 from serumpun.trade.models import PoolPledge, SourcingRequest
 
@@ -43,13 +44,34 @@ def _cards(found: list[Any]) -> list[dict[str, Any]]:
             product_id__in=ids, market="MY", is_latest=True
         ).values_list("product_id", "level")
     )
+    labels = dict(Level.choices)
     return [
         {
             "match": matching.as_dict(m),
             "product": products.get(m.product_id),
-            "level": levels.get(m.product_id, ""),
+            "level": labels.get(levels.get(m.product_id, ""), ""),
         }
         for m in found
+    ]
+
+
+def _pool_entries(pools: Sequence[Any]) -> list[dict[str, Any]]:
+    """Suggested pools with their members' products and MSMEs (one query)."""
+    ids = [member.product_id for pool in pools for member in pool.members]
+    products = Product.objects.select_related("msme").in_bulk(ids) if ids else {}
+    return [
+        {
+            "pool": pool,
+            "members": [
+                {
+                    "product_id": member.product_id,
+                    "product": products.get(member.product_id),
+                    "kg": member.pledge_kg_per_month,
+                }
+                for member in pool.members
+            ],
+        }
+        for pool in pools
     ]
 
 
@@ -65,7 +87,7 @@ def request_matches(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "sourcing": sourcing,
         "cards": _cards(list(result.matches)),
-        "pools": result.pools,
+        "pools": _pool_entries(result.pools),
         "eligible_count": result.eligible_count,
     }
     return render(request, "trade/matching/matches.html", context)

@@ -7,7 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from serumpun.exporters.tests.factories import CertificateFactory, ProductFactory
+from serumpun.exporters.tests.factories import (
+    CertificateFactory,
+    ProductFactory,
+    hs_code,
+)
 from serumpun.trade.matching import (
     as_dict,
     evaluate_product,
@@ -209,3 +213,12 @@ def test_an_edited_product_text_changes_its_similarity() -> None:
     product.save()
     after = match_request(request, as_of=DAY).matches[0].score
     assert after > before
+
+
+def test_a_request_accepting_the_heading_matches_other_subheadings() -> None:
+    request = coffee_request(accept_same_heading=True)
+    roasted = supplier(hs_code=hs_code("090121"))
+    result = match_request(request, as_of=DAY)
+    found = {m.product_id: m for m in result.matches}
+    assert found[roasted.pk].eligible
+    assert "hs_same_heading" in [r.code for r in found[roasted.pk].reasons]

@@ -90,3 +90,35 @@ def test_attache_manages_participants_and_buyer_sees_reasons(live_server, page, 
     expect(best.locator(".fit-reasons li").first).to_be_visible()
     _no_sideways_scroll(page)
     shot("trade-event-wishes-reasons")
+
+
+def test_withdrawal_after_publication_reschedules_and_agenda_names_products(
+    live_server, page, shot
+):
+    from serumpun.trade.tests.test_events_pages import fitting_pair
+
+    c = crowd(n_buyers=2, n_msmes=2, tables=2, slots=2, max_meetings=2)
+    _request, product = fitting_pair(c)
+    base = f"{live_server.url}/trade/events/{c.event.pk}"
+    sign_in(page, live_server, c.attache)
+    page.goto(f"{base}/")
+    page.locator(f"form[action='/trade/events/{c.event.pk}/schedule/'] button").click()
+    expect(page.locator("table.event-grid")).to_be_visible()
+    page.locator(f"form[action='/trade/events/{c.event.pk}/publish/'] button").click()
+    expect(page.locator("#schedule")).to_contain_text("PDF")
+    page.goto(f"{base}/participants/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    leaving = c.me(c.buyers[1])
+    page.locator(f"[data-participant='{leaving.pk}'] button.btn-danger").click()
+    page.goto(f"{base}/")
+    expect(page.locator("#last-reschedule")).to_be_visible()
+    _no_sideways_scroll(page)
+    shot("trade-event-after-withdrawal")
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, c.buyers[0])
+    page.goto(f"{base}/agenda/")
+    expect(page.locator(".agenda-offer").first).to_contain_text(product.name_id)
+    expect(page.locator("a.btn", has_text="PDF")).to_be_visible()
+    _no_sideways_scroll(page)
+    shot("trade-event-agenda-products")

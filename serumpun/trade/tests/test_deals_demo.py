@@ -3,9 +3,13 @@ several order months, one idle lead, one open report; labelled and idempotent.""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.utils import timezone
 
+from serumpun.accounts.models import Organisation
 from serumpun.core.demo import (
     SCALES,
     Scale,
@@ -101,22 +105,43 @@ def test_bulk_buyers_get_leads_with_eligible_suppliers_at_larger_scales():
         scale=Scale("test", msmes=60, buyers=12), seed=2026, out=lambda _line: None
     )
 
-    def seed() -> None:
+    def seed(*, deals: bool = True) -> None:
         seed_demo_logins(ctx)
         seed_bulk_organisations(ctx)
         exporters_demo.seed_msmes(ctx)
         readiness_demo.seed_readiness(ctx)
         demo_buyers.seed_buyers(ctx)
-        demo_deals.seed_deals(ctx)
+        if deals:
+            demo_deals.seed_deals(ctx)
 
-    seed()
+    seed(deals=False)
+    # the bulk buyers' drawn HS codes may fit nobody: one request surely fits the chips makers
+    bulk_buyer = (
+        Organisation.objects.filter(
+            kind="buyer", is_demo=True, buyer_profile__verification="verified"
+        )
+        .exclude(memberships__user__email__in=(demo_deals.BUYER, demo_deals.BUYER2))
+        .order_by("pk")
+        .first()
+    )
+    fitting = SourcingRequest.objects.create(
+        buyer=bulk_buyer,
+        title="Keripik pisang 500 kg",
+        hs_code_id="200899",
+        quantity_kg_per_month=Decimal(500),
+        required_certificates=["halal"],
+        destination_locode="MYPGU",
+        valid_until=timezone.localdate() + dt.timedelta(days=30),
+        is_demo=True,
+    )
+    demo_deals.seed_deals(ctx)
     first = counts()
     seed()
     assert counts() == first
     bulk = Introduction.objects.exclude(
         buyer__memberships__user__email__in=(demo_deals.BUYER, demo_deals.BUYER2)
     ).select_related("request", "product")
-    assert bulk
+    assert fitting.introductions.exists()
     today = timezone.localdate()
     for lead in bulk:
         assert matching.evaluate_product(

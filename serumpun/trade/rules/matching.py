@@ -199,9 +199,12 @@ class Ranking:
 
 
 def _hs_ok(request: RequestFacts, hs_code: IntArray) -> BoolArray:
-    same = hs_code == request.hs_code
-    if request.accept_same_heading:
-        same = same | (hs_code // 100 == request.hs_code // 100)
+    if not request.accept_same_heading:
+        return np.asarray(hs_code == request.hs_code, dtype=bool)
+    # Same four-digit heading: a range of codes (two comparisons beat an integer division).
+    first = request.hs_code // 100 * 100
+    same = hs_code >= first
+    same &= hs_code < first + 100
     return np.asarray(same, dtype=bool)
 
 
@@ -211,56 +214,77 @@ def evaluate(
     text_similarity: FloatArray,
     settings: Settings,
 ) -> Evaluation:
-    """Constraint masks and soft score of every candidate row, vectorised."""
+    """Constraint masks and soft score of every candidate row, vectorised.
+
+    At 500k rows every temporary array shows, so counts and sums are made in place:
+    passes are counted in int8 straight from the masks, certificate kinds are read as
+    column views (no fancy-index copy), score components are computed in place, and
+    HS headings and permit codes are compared, never divided or sorted.
+    """
+    n = len(candidates)
     hs_ok = _hs_ok(request, candidates.hs_code)
     required = [candidates.kinds.index(kind) for kind in request.required_kinds]
-    certificates_ok = np.asarray(
-        candidates.certificates[:, required].all(axis=1)
-        if required
-        else np.ones(len(candidates), dtype=bool),
-        dtype=bool,
-    )
+    certificates_ok = np.ones(n, dtype=bool)
+    missing = np.zeros(
+        n, dtype=np.int8
+    )  # required kinds lacking, for the near-miss order
+    for column in required:
+        held = candidates.certificates[:, column]
+        certificates_ok &= held
+        np.add(missing, ~held, out=missing, casting="unsafe")
     capacity_ok = candidates.monthly_capacity_kg >= request.quantity_kg_per_month
     assessed = ~np.isnan(candidates.readiness)
     lacking = [code for code, needs in request.missing_permits.items() if needs]
-    permits_ok = (
-        ~np.isin(candidates.hs_code, lacking) if lacking else np.ones_like(hs_ok)
-    )
-    checks = (
+    permits_ok = None
+    for code in lacking:  # a few codes: comparisons beat np.isin's sort
+        lacks = candidates.hs_code != code
+        permits_ok = lacks if permits_ok is None else permits_ok & lacks
+    checks = [
         hs_ok,
         candidates.active,
         candidates.msme_verified,
-        certificates_ok,
         capacity_ok,
         assessed,
         ~assessed | candidates.gates_passed,
-        permits_ok,
-    )
-    # Counted in place in small integers: at 500k rows every temporary array shows.
-    blocker_count = np.zeros(len(candidates), dtype=np.int8)
+    ]
+    if permits_ok is not None:
+        checks.append(permits_ok)
+    passes = np.zeros(n, dtype=np.int8)
     for passed in checks:
-        np.add(blocker_count, ~passed, out=blocker_count, casting="unsafe")
-    # Missing certificate kinds each count (the near-miss order prefers fewer gaps).
-    if len(required) > 1:
-        missing = (~candidates.certificates[:, required]).sum(axis=1, dtype=np.int8)
-        np.add(blocker_count, np.maximum(missing - 1, 0), out=blocker_count)
-    components = _components(request, candidates, text_similarity, settings)
-    weights = settings.weights
-    total = sum(weights[name] for name in COMPONENTS)
-    score = np.zeros(len(candidates))
-    for name in COMPONENTS:
-        if weights[name]:
-            score += components[name] * (weights[name] / total)
+        np.add(passes, passed, out=passes, casting="unsafe")
+    # Blockers: failed checks, plus one per missing certificate kind (at least one when
+    # any is missing, so the near-miss order prefers fewer gaps).
+    blocker_count = np.subtract(len(checks), passes, dtype=np.int8)
+    np.add(blocker_count, missing, out=blocker_count)
+    score, components = _score(request, candidates, text_similarity, settings)
     return Evaluation(
         hs_ok=hs_ok,
         certificates_ok=certificates_ok,
         capacity_ok=capacity_ok,
-        permits_ok=permits_ok,
+        permits_ok=np.ones(n, dtype=bool) if permits_ok is None else permits_ok,
         eligible=blocker_count == 0,
         blocker_count=blocker_count,
         score=score,
         components=components,
     )
+
+
+def _score(
+    request: RequestFacts,
+    candidates: Candidates,
+    text_similarity: FloatArray,
+    settings: Settings,
+) -> tuple[FloatArray, dict[str, FloatArray]]:
+    """The weighted score and its components (each computed in place in one array)."""
+    n = len(candidates)
+    components = _components(request, candidates, text_similarity, settings)
+    weights = settings.weights
+    total = sum(weights[name] for name in COMPONENTS)
+    score = np.zeros(n)
+    for name in COMPONENTS:
+        if weights[name]:
+            score += components[name] * (weights[name] / total)
+    return score, components
 
 
 def _components(
@@ -269,24 +293,35 @@ def _components(
     text_similarity: FloatArray,
     settings: Settings,
 ) -> dict[str, FloatArray]:
-    readiness = np.nan_to_num(candidates.readiness / 100.0, nan=0.0)
+    n = len(candidates)
+    # fmax/fmin drop NaN for the other operand (not assessed → 0); nan_to_num is slow.
+    readiness = np.multiply(candidates.readiness, 1 / 100.0)
+    np.fmax(readiness, 0.0, out=readiness)
+    np.fmin(readiness, 1.0, out=readiness)
     target = request.target_price_usd_per_kg
-    fob = candidates.fob_usd_per_kg
     if target:
-        over = (fob / target - 1.0) / settings.price_tolerance
-        price = np.where(np.isnan(fob), NEUTRAL, np.clip(1.0 - over, 0.0, 1.0))
+        # 1 at or under target, falling to 0 at target × (1 + tolerance); unknown: neutral.
+        price = np.multiply(
+            candidates.fob_usd_per_kg, -1.0 / (target * settings.price_tolerance)
+        )
+        price += 1.0 + 1.0 / settings.price_tolerance
+        np.clip(price, 0.0, 1.0, out=price)
+        np.copyto(price, NEUTRAL, where=np.isnan(price))
     else:
-        price = np.full(len(candidates), NEUTRAL)
-    ratio = candidates.monthly_capacity_kg / request.quantity_kg_per_month
-    headroom = np.clip((ratio - 1.0) / settings.headroom_full, 0.0, 1.0)
-    distance = np.where(
-        np.isnan(candidates.distance_km),
-        NEUTRAL,
-        np.clip(1.0 - candidates.distance_km / settings.distance_cap_km, 0.0, 1.0),
+        price = np.full(n, NEUTRAL)
+    headroom = np.multiply(
+        candidates.monthly_capacity_kg,
+        1.0 / (request.quantity_kg_per_month * settings.headroom_full),
     )
+    headroom -= 1.0 / settings.headroom_full
+    np.clip(headroom, 0.0, 1.0, out=headroom)
+    distance = np.multiply(candidates.distance_km, -1.0 / settings.distance_cap_km)
+    distance += 1.0
+    np.clip(distance, 0.0, 1.0, out=distance)
+    np.copyto(distance, NEUTRAL, where=np.isnan(distance))
     return {
         "text": np.clip(text_similarity, 0.0, 1.0),
-        "readiness": np.clip(readiness, 0.0, 1.0),
+        "readiness": readiness,
         "price": price,
         "headroom": headroom,
         "responsiveness": candidates.responsiveness,
@@ -307,6 +342,27 @@ def _top(key: FloatArray, rows: IntArray, limit: int) -> IntArray:
     return rows[order]
 
 
+def _near_misses(evaluation: Evaluation, limit: int) -> IntArray:
+    """HS-compatible ineligible rows, fewest blockers first, then by score.
+
+    Most of 500k rows may be near rows, so the ranking only looks at rows with the fewest
+    blockers that still give `limit` rows (a row with more blockers ranks below them all).
+    """
+    near_rows = np.flatnonzero(evaluation.hs_ok & ~evaluation.eligible)
+    if limit <= 0 or not len(near_rows):
+        return np.zeros(0, dtype=np.int64)
+    counts = evaluation.blocker_count[near_rows]
+    fewest = int(counts.min())
+    while True:
+        rows = near_rows[counts <= fewest]
+        if len(rows) >= limit or len(rows) == len(near_rows):
+            break
+        fewest += 1
+    key = np.zeros(len(evaluation.score))  # only the chosen rows' keys are read
+    key[rows] = evaluation.score[rows] - evaluation.blocker_count[rows]
+    return _top(key, rows, limit)
+
+
 def match(
     request: RequestFacts,
     candidates: Candidates,
@@ -319,9 +375,7 @@ def match(
     evaluation = evaluate(request, candidates, text_similarity, settings)
     eligible_rows = np.flatnonzero(evaluation.eligible)
     chosen = _top(evaluation.score, eligible_rows, limit)
-    near_rows = np.flatnonzero(evaluation.hs_ok & ~evaluation.eligible)
-    near_key = evaluation.score - evaluation.blocker_count.astype(np.float64)
-    near = _top(near_key, near_rows, min(settings.near_miss_limit, limit))
+    near = _near_misses(evaluation, min(settings.near_miss_limit, limit))
     matches = tuple(
         explain(request, candidates, evaluation, int(row), settings)
         for row in np.concatenate([chosen, near])
@@ -329,7 +383,7 @@ def match(
     pool_rows = np.zeros(0, dtype=np.int64)
     if not len(eligible_rows):
         pool_rows = _top(
-            np.nan_to_num(candidates.readiness, nan=0.0) + evaluation.score,
+            np.fmax(candidates.readiness, 0.0) + evaluation.score,
             np.flatnonzero(evaluation.poolable),
             settings.pool_max_candidates * 4,
         )

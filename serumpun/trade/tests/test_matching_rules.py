@@ -187,6 +187,33 @@ def test_match_ranks_eligible_first_then_limited_near_misses() -> None:
     assert not any(m.eligible for m in ranking.matches[3:])
 
 
+@pytest.mark.parametrize(
+    ("limit", "expected"),
+    [
+        # One blocker beats two whatever the score; within a count, the higher score.
+        (1, [102]),
+        (2, [102, 101]),
+        # Fewer one-blocker rows than the limit: the two-blocker rows follow.
+        (3, [102, 101, 104]),
+        (4, [102, 101, 104, 103]),
+    ],
+)
+def test_near_misses_fewest_blockers_first_then_score(
+    limit: int, expected: list[int]
+) -> None:
+    rows = candidates(
+        4,
+        readiness=[60, 70, 95, 99],
+        monthly_capacity_kg=[100, 100, 100, 100],
+        msme_verified=[True, True, False, False],
+    )
+    ranking = engine.match(
+        REQUEST, rows, np.zeros(4), replace(SETTINGS, near_miss_limit=limit), limit=10
+    )
+    assert ranking.eligible_count == 0
+    assert [m.product_id for m in ranking.matches] == expected
+
+
 def test_pool_rows_offered_only_when_nobody_meets_the_volume() -> None:
     rows = candidates(3, monthly_capacity_kg=[900, 800, 700])
     ranking = engine.match(REQUEST, rows, np.zeros(3), SETTINGS, limit=5)

@@ -75,12 +75,6 @@ def _error_text(exc: ConflictError | ValidationError) -> str:
     return "; ".join(exc.messages)
 
 
-def _error_status(request: HttpRequest) -> int:
-    """422 for a plain form post; 200 for htmx, which does not swap 4xx answers in, so the
-    errors would never show."""
-    return 200 if request.headers.get("HX-Request") else 422
-
-
 @require_safe
 @login_required
 def lead_list(request: HttpRequest) -> HttpResponse:
@@ -177,9 +171,7 @@ def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"{T}/lead_detail.html#stage", _lead_context(request, lead)
             )
     context = _lead_context(request, lead, move_form=form)
-    return render(
-        request, f"{T}/lead_detail.html#stage", context, status=_error_status(request)
-    )
+    return render(request, f"{T}/lead_detail.html#stage", context, status=422)
 
 
 @require_POST
@@ -207,7 +199,7 @@ def lead_message(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("trade:lead_detail", pk=lead.pk)
             form = MessageForm()
     context = _lead_context(request, lead, message_form=form)
-    status = _error_status(request) if form.errors else 200
+    status = 422 if form.errors else 200
     return render(request, f"{T}/lead_detail.html#thread", context, status=status)
 
 

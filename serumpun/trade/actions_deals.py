@@ -34,6 +34,7 @@ from serumpun.core.errors import ConflictError
 from serumpun.core.notifications import notify
 from serumpun.core.uploads import check_document
 from serumpun.exporters.models import MSME, Product
+from serumpun.logistics import network
 from serumpun.trade.models import (
     BuyerReport,
     Introduction,
@@ -46,6 +47,7 @@ from serumpun.trade.models import (
     SourcingRequest,
     StageChange,
 )
+from serumpun.trade.models_deals import is_deal_tracker
 from serumpun.trade.rules import deals as rules
 
 MAX_TEXT = 5000
@@ -165,28 +167,7 @@ def deals_config() -> DealsConfig:
     return _load(config_path())
 
 
-def fx_usd_per_unit() -> dict[str, float]:
-    """The platform's reference rates to USD (data/logistics/quoting.yaml, dated there)."""
-    from serumpun.logistics.network import fx_usd_per_unit as rates
-
-    return rates()
-
-
 # --- Who is who on a lead ------------------------------------------------------------------
-
-
-def is_deal_tracker(user: Any) -> bool:
-    """The trade attaché (and the admin): sees every lead and may act for either side."""
-    return bool(
-        user.is_authenticated
-        and (
-            user.is_platform_admin
-            or (
-                has_permission(user, "deal.track")
-                and has_permission(user, "request.relay")
-            )
-        )
-    )
 
 
 def side_of(user: Any, introduction: Introduction) -> str | None:
@@ -370,8 +351,8 @@ def _checked_value(value: DealValue | None, config: DealsConfig) -> DealValue:
 
 
 def to_usd(value: DealValue) -> Decimal:
-    """The value in USD at the platform's reference rates."""
-    rate = Decimal(str(fx_usd_per_unit()[value.currency]))
+    """The value in USD at the platform's reference rates (data/logistics/quoting.yaml)."""
+    rate = Decimal(str(network.fx_usd_per_unit()[value.currency]))
     return (value.amount * rate).quantize(CENTS, ROUND_HALF_UP)
 
 

@@ -86,8 +86,11 @@ class DealCurrency(models.TextChoices):
     IDR = "IDR", "IDR"
 
 
-def _is_deal_tracker(user: Any) -> bool:
-    """The trade attaché (and the admin) follow every lead; buyers follow only their own."""
+def is_deal_tracker(user: Any) -> bool:
+    """The trade attaché (and the admin) follow every lead and may act for either side.
+
+    Buyers hold deal.track too, for their own leads only; request.relay is the attaché's.
+    """
     return has_permission(user, "deal.track") and has_permission(user, "request.relay")
 
 
@@ -97,7 +100,7 @@ class IntroductionQuerySet(VisibleQuerySet):
     owner_field = "buyer"
 
     def role_grants(self, user: Any) -> Q | None:
-        if _is_deal_tracker(user):
+        if is_deal_tracker(user):
             return Q(pk__isnull=False)
         return Q(msme__organisation__in=user.organisation_ids)
 

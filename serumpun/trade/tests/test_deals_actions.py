@@ -13,6 +13,7 @@ from serumpun.accounts.roles import Role
 from serumpun.accounts.tests.factories import make_user
 from serumpun.core.errors import ConflictError
 from serumpun.core.models import AuditEvent, Notification
+from serumpun.logistics import network
 from serumpun.trade import actions_deals as actions
 from serumpun.trade.models import BuyerReport, Introduction, StageChange
 from serumpun.trade.tests.factories import buyer_user
@@ -157,7 +158,7 @@ def test_ordered_needs_the_deal_value_and_converts_it_to_usd(deal):
         deal_value=actions.DealValue(Decimal("44000"), "MYR"),
         quantity_kg=Decimal("5000"),
     )
-    rate = Decimal(str(actions.fx_usd_per_unit()["MYR"]))
+    rate = Decimal(str(network.fx_usd_per_unit()["MYR"]))
     assert moved.deal_value_amount == Decimal("44000.00")
     assert moved.deal_value_currency == "MYR"
     assert moved.deal_value_usd == (Decimal("44000") * rate).quantize(Decimal("0.01"))

@@ -6,6 +6,7 @@ Forms only validate; `serumpun.labour.actions_manage` and `actions_profiles` cha
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from django import forms
@@ -34,6 +35,21 @@ CONFIDENCE = [("high", _("high")), ("medium", _("medium")), ("low", _("low"))]
 #: the reason is kept as the audit row's purpose, so it cannot be longer than that column
 MAX_REASON = AuditEvent._meta.get_field("purpose").max_length
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+#: hyphens, dashes and spaces people type inside an SSM number ("2019 01 012345", "123456–X")
+_SSM_NOISE = re.compile(r"[\s\u2010-\u2015\u2212_.-]+")
+_OLD_SSM = re.compile(r"^(\d{1,7})([A-Z])$")
+
+
+def normalise_ssm(typed: str) -> str:
+    """The SSM number as stored: no spaces, upper case, the old form as "123456-X".
+
+    "2019 0101 2345", "201901-012345" → "201901012345"; "123456 x", "123456–X" → "123456-X".
+    The result is checked by labour.models.SSM_NUMBER, not here. Employers' and trade
+    buyers' forms both use it.
+    """
+    compact = _SSM_NOISE.sub("", str(typed or "")).upper()
+    old = _OLD_SSM.match(compact)
+    return f"{old.group(1)}-{old.group(2)}" if old else compact
 
 
 class ProfileFilterForm(forms.Form):
@@ -137,7 +153,7 @@ class EmployerProfileForm(forms.ModelForm[EmployerProfile]):
         state.queryset = _malaysian_states()
 
     def clean_ssm_number(self) -> str:
-        return "".join(str(self.cleaned_data["ssm_number"]).split()).upper()
+        return normalise_ssm(self.cleaned_data["ssm_number"])
 
 
 class AgencyProfileForm(forms.ModelForm[AgencyProfile]):

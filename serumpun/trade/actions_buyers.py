@@ -31,6 +31,7 @@ from serumpun.core.errors import ConflictError
 from serumpun.core.models import HSCode, Subdivision
 from serumpun.core.notifications import notify
 from serumpun.core.uploads import UploadTooLarge, check_document
+from serumpun.labour.forms_manage import normalise_ssm
 from serumpun.labour.models import SSM_NUMBER
 from serumpun.readiness.knowledge import requirement_book
 from serumpun.readiness.rules.requirements import Requirement
@@ -74,22 +75,8 @@ DECISION_FROM: dict[str, frozenset[str]] = {
     # rejecting a verified record revokes it (e.g. the company was struck off)
     Verification.REJECTED: frozenset({Verification.PENDING, Verification.VERIFIED}),
 }
-#: hyphens, dashes and spaces people type inside an SSM number ("2019 01 012345", "123456–X")
-_SSM_NOISE = re.compile(r"[\s\u2010-\u2015\u2212_.-]+")
-_OLD_SSM = re.compile(r"^(\d{1,7})([A-Z])$")
 #: where the MY states live in core.Subdivision
 MALAYSIA = "MY"
-
-
-def normalise_ssm(typed: str) -> str:
-    """The SSM number as stored: no spaces, upper case, the old form as "123456-X".
-
-    "2019 0101 2345", "201901-012345" → "201901012345"; "123456 x", "123456–X" → "123456-X".
-    The result is checked by the model's SSM_NUMBER validator, not here.
-    """
-    compact = _SSM_NOISE.sub("", str(typed or "")).upper()
-    old = _OLD_SSM.match(compact)
-    return f"{old.group(1)}-{old.group(2)}" if old else compact
 
 
 def is_valid_ssm(number: str) -> bool:

@@ -31,3 +31,11 @@ from serumpun.trade.actions_buyers import is_valid_ssm, normalise_ssm
 def test_it_normalises_and_checks_ssm_numbers(typed, stored, valid):
     assert normalise_ssm(typed) == stored
     assert is_valid_ssm(normalise_ssm(typed)) is valid
+
+
+def test_employers_and_buyers_share_one_normalisation():
+    from serumpun.labour.forms_manage import EmployerProfileForm
+
+    form = EmployerProfileForm()
+    form.cleaned_data = {"ssm_number": "123456 x"}
+    assert form.clean_ssm_number() == normalise_ssm("123456 x") == "123456-X"

@@ -17,8 +17,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from serumpun.accounts.models import Organisation, User
-from serumpun.core.demo import SeedContext, register_seeder
+from serumpun.accounts.models import Membership, Organisation, User
+from serumpun.core.demo import BULK_DOMAIN, SeedContext, register_seeder
 from serumpun.core.models import HSCode, Subdivision
 from serumpun.exporters.models import MSME
 from serumpun.trade.models import (
@@ -207,21 +207,43 @@ def _seed_pending(today: dt.date) -> None:
     )
 
 
+def _bulk_buyers() -> list[tuple[int, Organisation]]:
+    """(index, organisation) of the bulk demo buyers without a profile yet.
+
+    The index is the one core.demo gave the buyer (its owner's e-mail, "buyer000042@…"), so
+    what is drawn for a buyer does not depend on database ids, which differ between
+    SQLite and PostgreSQL and between runs.
+    """
+    owners = dict(
+        Membership.objects.filter(
+            organisation__kind="buyer",
+            organisation__is_demo=True,
+            organisation__buyer_profile__isnull=True,
+            organisation__state__isnull=False,
+            user__email__startswith="buyer",
+            user__email__endswith=f"@{BULK_DOMAIN}",
+        ).values_list("organisation_id", "user__email")
+    )
+    organisations = Organisation.objects.in_bulk(list(owners))
+    rows = [
+        (int(email.split("@")[0].removeprefix("buyer")), organisations[pk])
+        for pk, email in owners.items()
+    ]
+    return sorted(rows, key=lambda row: row[0])
+
+
 def _seed_bulk(ctx: SeedContext, valid_until: dt.date) -> None:
     """A profile and one open request for every bulk demo buyer that has none yet."""
     known = set(HSCode.objects.filter(code__in=BULK_HS).values_list("code", flat=True))
     codes = [c for c in BULK_HS if c in known]
-    buyers = Organisation.objects.filter(
-        kind="buyer", is_demo=True, buyer_profile__isnull=True, state__isnull=False
-    ).order_by("pk")
     profiles, requests = [], []
-    for org in buyers.iterator():
-        rng = ctx.rng_for("trade.buyer", org.name, org.pk)
+    for index, org in _bulk_buyers():
+        rng = ctx.rng_for("trade.buyer", index)
         hs = rng.choice(codes) if codes else None
         profiles.append(
             BuyerProfile(
                 organisation=org,
-                ssm_number=f"2018{rng.randint(1, 6):02d}{org.pk:06d}",
+                ssm_number=f"2018{rng.randint(1, 6):02d}{index:06d}",
                 buyer_type=rng.choice(BuyerType.values),
                 state_id=str(org.state_id),
                 hs_interests=[hs] if hs else [],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from serumpun.core.demo import (
+    BULK_DOMAIN,
     SCALES,
     Scale,
     SeedContext,
@@ -60,3 +61,25 @@ def test_bulk_buyers_get_a_profile_and_a_request():
     assert BuyerProfile.objects.count() == 3 + 5
     for profile in BuyerProfile.objects.all():
         profile.full_clean()
+
+
+def test_bulk_buyers_draws_follow_their_index_not_database_ids():
+    scale = Scale("tiny", msmes=0, buyers=3)
+    ctx = SeedContext(scale=scale, seed=2026, out=lambda _line: None)
+    seed_demo_logins(ctx)
+    seed_bulk_organisations(ctx)
+    demo_buyers.seed_buyers(ctx)
+    drawn = {
+        email: (profile.ssm_number, profile.hs_interests)
+        for email, profile in (
+            (p.organisation.memberships.get().user.email, p)
+            for p in BuyerProfile.objects.filter(ssm_number__startswith="2018")
+        )
+    }
+    assert len(drawn) == 3
+    for index in range(3):
+        rng = ctx.rng_for("trade.buyer", index)
+        hs = rng.choice(demo_buyers.BULK_HS)
+        ssm, interests = drawn[f"buyer{index:06d}@{BULK_DOMAIN}"]
+        assert ssm == f"2018{rng.randint(1, 6):02d}{index:06d}"
+        assert interests == [hs]

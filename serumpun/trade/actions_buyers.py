@@ -25,7 +25,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from serumpun.accounts.models import Organisation, User
-from serumpun.accounts.roles import has_permission
+from serumpun.accounts.roles import Role, has_permission
 from serumpun.core import audit
 from serumpun.core.errors import ConflictError
 from serumpun.core.models import HSCode, Subdivision
@@ -49,9 +49,12 @@ __all__ = [
     "create_buyer_profile",
     "may_keep_profile",
     "normalise_ssm",
+    "organisation_members",
     "permit_rules",
     "remove_permit",
+    "trade_attaches",
     "update_buyer_profile",
+    "update_permit",
     "verify_buyer",
     "verify_permit",
 ]
@@ -67,6 +70,8 @@ PROFILE_FIELDS = (
     "hs_interests",
 )
 PERMIT_FIELDS = ("requirement_id", "agency", "number", "valid_until")
+#: what a permit's holder may correct (another permit rule or agency is another permit)
+EDITABLE_PERMIT_FIELDS = ("number", "valid_until")
 MAX_HS_INTERESTS = 50
 MAX_REASON = 200  # the audit row keeps the reason (AuditEvent.purpose holds 200)
 #: a decision and the states a profile or permit may be in when it is taken
@@ -113,11 +118,32 @@ def may_keep_profile(user: Any, organisation: Organisation) -> bool:
     )
 
 
-def _members(organisation: Organisation) -> list[User]:
+def organisation_members(organisation: Organisation) -> list[User]:
+    """The organisation's active members (who are told about its records)."""
     return list(
         User.objects.filter(
             memberships__organisation=organisation, is_active=True
         ).distinct()
+    )
+
+
+def trade_attaches() -> list[User]:
+    """The embassy's active trade attachés (who verify buyers and their permits)."""
+    return list(
+        User.objects.filter(
+            memberships__role=Role.TRADE_ATTACHE, is_active=True
+        ).distinct()
+    )
+
+
+def _tell_attaches(profile: BuyerProfile, by: User, subject: Any) -> None:
+    """Tell the trade attachés (but the one acting) that a profile awaits their check."""
+    notify(
+        [user for user in trade_attaches() if user.pk != by.pk],
+        subject=subject,
+        body=f"{profile.organisation.name} ({profile.ssm_number})",
+        url=reverse("trade:buyer_detail", args=[profile.organisation_id]),
+        kind="trade.buyer.pending",
     )
 
 
@@ -239,6 +265,7 @@ def create_buyer_profile(
             fields=sorted(values),
             organisation=organisation,
         )
+        _tell_attaches(profile, by, PENDING_SUBJECTS["created"])
     return profile
 
 
@@ -270,11 +297,9 @@ def update_buyer_profile(
         recheck = (
             "ssm_number" in changed or locked.verification == Verification.REJECTED
         )
-        if recheck and locked.verification != Verification.PENDING:
-            locked.verification = Verification.PENDING
-            locked.verification_reason = ""
-            locked.verified_by = None
-            locked.verified_at = None
+        resubmitted = recheck and locked.verification != Verification.PENDING
+        if resubmitted:
+            _back_to_pending(locked)
             changed.append("verification")
         _save_profile(locked)
         audit.record(
@@ -284,7 +309,17 @@ def update_buyer_profile(
             fields=changed,
             organisation=locked.organisation,
         )
+        if resubmitted:
+            _tell_attaches(locked, by, PENDING_SUBJECTS["resubmitted"])
     return locked
+
+
+def _back_to_pending(record: BuyerProfile | BuyerPermit) -> None:
+    """Clear a decision: what was checked has changed, the attaché checks it again."""
+    record.verification = Verification.PENDING
+    record.verification_reason = ""
+    record.verified_by = None
+    record.verified_at = None
 
 
 def _decide(decision: str, reason: str) -> tuple[str, str]:
@@ -325,7 +360,7 @@ def verify_buyer(
             organisation=locked.organisation,
         )
         notify(
-            _members(locked.organisation),
+            organisation_members(locked.organisation),
             subject=BUYER_SUBJECTS[decision],
             body=reason,
             url=reverse("trade:buyer_profile"),
@@ -341,6 +376,12 @@ BUYER_SUBJECTS: dict[str, Any] = {
     ),
     Verification.REJECTED: gettext_lazy(
         "The trade attaché did not verify your buyer profile"
+    ),
+}
+PENDING_SUBJECTS: dict[str, Any] = {
+    "created": gettext_lazy("A Malaysian buyer registered and awaits verification"),
+    "resubmitted": gettext_lazy(
+        "A buyer corrected its profile and awaits verification again"
     ),
 }
 PERMIT_SUBJECTS: dict[str, Any] = {
@@ -417,6 +458,65 @@ def add_permit(
     return permit
 
 
+def update_permit(
+    *,
+    by: User,
+    permit: BuyerPermit,
+    fields: Mapping[str, Any],
+    upload: Any = None,
+) -> BuyerPermit:
+    """Correct a permit's number or validity, or replace its scan. What the attaché
+    checked has changed, so a verified (or rejected) permit goes back to pending."""
+    organisation = permit.buyer.organisation
+    if not may_keep_profile(by, organisation):
+        raise PermissionDenied(_("Only the buyer or the trade attaché may do this."))
+    kept = {"requirement_id": permit.requirement_id, "agency": permit.agency}
+    current = {"number": permit.number, "valid_until": permit.valid_until}
+    checked_values = _permit_values(
+        {**current, **fields, **kept}, today=timezone.localdate()
+    )
+    values = {name: checked_values[name] for name in EDITABLE_PERMIT_FIELDS}
+    checked = check_document(upload) if upload is not None else None
+    with transaction.atomic():
+        locked = BuyerPermit.objects.select_for_update().get(pk=permit.pk)
+        changed = [
+            name for name, value in values.items() if getattr(locked, name) != value
+        ]
+        if not changed and checked is None:
+            return locked
+        for name in changed:
+            setattr(locked, name, values[name])
+        if locked.verification != Verification.PENDING:
+            _back_to_pending(locked)
+            changed.extend(DECISION_FIELDS)
+        locked.full_clean(exclude=["buyer", "document"])
+        storage = locked.document.storage
+        old_scan = locked.document.name if checked is not None else ""
+        if checked is not None:
+            locked.document.save(
+                f"{locked.buyer_id}-{locked.requirement_id}{checked.extension}",
+                ContentFile(checked.content),
+                save=False,
+            )
+            changed.append("document")
+        try:
+            locked.save()
+            audit.record(
+                actor=by,
+                action="trade.permit.updated",
+                obj=locked,
+                fields=changed,
+                organisation=organisation,
+            )
+        except BaseException:
+            if checked is not None:
+                storage.delete(locked.document.name)  # no row points at it
+            raise
+        if old_scan:
+            transaction.on_commit(lambda: storage.delete(old_scan))
+    return locked
+
+
 def remove_permit(*, by: User, permit: BuyerPermit) -> None:
     """Remove a permit (and its scan): the buyer, or the trade attaché."""
     organisation = permit.buyer.organisation
@@ -474,7 +574,7 @@ def verify_permit(
             organisation=organisation,
         )
         notify(
-            _members(organisation),
+            organisation_members(organisation),
             subject=PERMIT_SUBJECTS[decision],
             body=f"{permit_title(locked.requirement_id)} {locked.number}\n{reason}".strip(),
             url=reverse("trade:buyer_profile"),

@@ -29,6 +29,7 @@ from serumpun.core.models import HSCode, Port
 from serumpun.core.notifications import notify
 from serumpun.exporters.models import MSME, CertificateKind
 from serumpun.exporters.models import Verification as MSMEVerification
+from serumpun.trade.actions_buyers import organisation_members
 from serumpun.trade.models import (
     BuyerProfile,
     Incoterm,
@@ -240,14 +241,6 @@ def _tell_msmes(request: SourcingRequest, invited: list[MSME]) -> None:
     )
 
 
-def _members(organisation: Organisation) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__organisation=organisation, is_active=True
-        ).distinct()
-    )
-
-
 def close_request(
     *, by: User, request: SourcingRequest, status: str, reason: str = ""
 ) -> SourcingRequest:
@@ -280,7 +273,7 @@ def close_request(
         )
         if not owner:
             notify(
-                _members(locked.buyer),
+                organisation_members(locked.buyer),
                 subject=gettext_lazy("The trade attaché closed your sourcing request"),
                 body=f"{locked.title}\n{reason}".strip(),
                 url=reverse("trade:request_detail", args=[locked.pk]),

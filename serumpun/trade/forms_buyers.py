@@ -221,6 +221,59 @@ class PermitForm(forms.ModelForm[BuyerPermit]):
         }
 
 
+class PermitEditForm(forms.ModelForm[BuyerPermit]):
+    """Correct a permit's number or validity, or replace its scan; a verified permit
+    goes back to the trade attaché, so that is confirmed first."""
+
+    confirm_recheck = forms.BooleanField(
+        label=_("Yes, change it: the trade attaché must verify the permit again."),
+        required=False,
+    )
+
+    class Meta:
+        model = BuyerPermit
+        fields: ClassVar[list[str]] = ["number", "valid_until", "document"]
+        widgets: ClassVar[dict[str, Any]] = {"valid_until": DATE_INPUT}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        document = self.fields["document"]
+        document.widget = forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"})
+        document.help_text = _(
+            "A new scan replaces the old one. PDF, JPEG or PNG, at most %(mb)s MB."
+        ) % {"mb": f"{max_upload_bytes() / (1024 * 1024):g}"}
+        if self.instance.verification != Verification.VERIFIED:
+            del self.fields["confirm_recheck"]
+
+    def _post_clean(self) -> None:
+        pass  # the action changes and checks the permit
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        changes = self.has_changed() and set(self.changed_data) - {"confirm_recheck"}
+        if (
+            "confirm_recheck" in self.fields
+            and changes
+            and not data.get("confirm_recheck")
+        ):
+            self.add_error(
+                "confirm_recheck",
+                _(
+                    "Changing a verified permit sends it back to the trade attaché. "
+                    "Tick the box to confirm."
+                ),
+            )
+        return data
+
+    def action_fields(self) -> dict[str, Any]:
+        """The fields of actions_buyers.update_permit (the scan goes separately)."""
+        return {name: self.cleaned_data[name] for name in ("number", "valid_until")}
+
+    def new_scan(self) -> Any:
+        """The uploaded replacement scan, or None."""
+        return self.files.get("document") if "document" in self.changed_data else None
+
+
 class DecisionForm(forms.Form):
     """Verify or reject a buyer or a permit; a rejection says why."""
 

@@ -10,6 +10,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("buyer/profile/", views.buyer_profile, name="buyer_profile"),
     path("buyer/permits/new/", views.buyer_permit_new, name="buyer_permit_new"),
     path(
+        "buyer/permits/<int:pk>/edit/",
+        views.buyer_permit_edit,
+        name="buyer_permit_edit",
+    ),
+    path(
         "buyer/permits/<int:pk>/remove/",
         views.buyer_permit_delete,
         name="buyer_permit_delete",

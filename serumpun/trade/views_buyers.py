@@ -40,6 +40,7 @@ from serumpun.trade.forms_buyers import (
     BuyerProfileForm,
     ConfirmForm,
     DecisionForm,
+    PermitEditForm,
     PermitForm,
 )
 from serumpun.trade.models import (
@@ -206,6 +207,49 @@ def _permits() -> Any:
     return BuyerPermit.objects.select_related("buyer__organisation")
 
 
+def _permit_back(user: User, permit: BuyerPermit) -> str:
+    """Where the buyer or the attaché came from: the profile, or the buyer's page."""
+    if has_permission(user, "buyer.verify"):
+        return reverse("trade:buyer_detail", args=[permit.buyer.organisation_id])
+    return reverse("trade:buyer_profile")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def buyer_permit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a permit's number or validity or replace its scan (buyer or attaché)."""
+    user = _user(request)
+    permit = get_visible_or_404(_permits(), user, pk=pk)
+    if not actions.may_keep_profile(user, permit.buyer.organisation):
+        raise PermissionDenied(_("Only the buyer or the trade attaché may do this."))
+    data = request.POST if request.method == "POST" else None
+    form = PermitEditForm(data, request.FILES or None, instance=permit)
+    status = 422 if data is not None else 200
+    if data is not None and form.is_valid():
+        try:
+            actions.update_permit(
+                by=user,
+                permit=permit,
+                fields=form.action_fields(),
+                upload=form.new_scan(),
+            )
+        except actions.UploadTooLarge as exc:
+            form.add_error("document", _too_large(exc))
+            status = 413
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, _("The permit is saved."))
+            return redirect(_permit_back(user, permit))
+    context = {
+        "form": form,
+        "permit": permit,
+        "title": actions.permit_title(permit.requirement_id),
+        "back": _permit_back(user, permit),
+    }
+    return render(request, f"{TEMPLATES}/permit_edit.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def buyer_permit_delete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -214,11 +258,7 @@ def buyer_permit_delete(request: HttpRequest, pk: int) -> HttpResponse:
     permit = get_visible_or_404(_permits(), user, pk=pk)
     if not actions.may_keep_profile(user, permit.buyer.organisation):
         raise PermissionDenied(_("Only the buyer or the trade attaché may do this."))
-    back = (
-        reverse("trade:buyer_detail", args=[permit.buyer.organisation_id])
-        if has_permission(user, "buyer.verify")
-        else reverse("trade:buyer_profile")
-    )
+    back = _permit_back(user, permit)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         actions.remove_permit(by=user, permit=permit)

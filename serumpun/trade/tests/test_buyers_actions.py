@@ -5,6 +5,7 @@ attaché's decisions with their audit rows and notifications."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -290,3 +291,100 @@ def test_permit_rules_come_from_the_requirement_book():
     ids = {rule.id for rule in actions.permit_rules()}
     assert {"MY-COFFEE-PERMIT", "MY-FISH-PERMIT"} <= ids
     assert all(rule.permit for rule in actions.permit_rules())
+
+
+def test_the_attaches_are_told_of_a_new_buyer_but_not_the_one_who_registered_it():
+    first, second = attache_user(), attache_user()
+    org, user = new_buyer()
+    actions.create_buyer_profile(by=user, organisation=org, fields=fields())
+    told = Notification.objects.filter(kind="trade.buyer.pending")
+    assert set(told.values_list("recipient", flat=True)) == {first.pk, second.pk}
+    other_org = BuyerOrganisationFactory()
+    actions.create_buyer_profile(
+        by=first, organisation=other_org, fields=fields(ssm_number="201901018888")
+    )
+    assert told.filter(recipient=first).count() == 1  # not told of its own work
+
+
+def test_the_attaches_are_told_when_a_profile_returns_to_them_only():
+    attache = attache_user()
+    profile = BuyerProfileFactory(ssm_number="201901010001")
+    user = buyer_user(profile)
+    actions.update_buyer_profile(by=user, profile=profile, fields={"address": "Lot 9"})
+    assert not Notification.objects.filter(recipient=attache).exists()
+    actions.update_buyer_profile(
+        by=user, profile=profile, fields={"ssm_number": "201901010002"}
+    )
+    note = Notification.objects.get(recipient=attache)
+    assert note.kind == "trade.buyer.pending"
+    assert "201901010002" in note.body
+
+
+def test_editing_a_verified_permit_sends_it_back_to_pending_audited():
+    permit = BuyerPermitFactory(number="IP/1")
+    assert permit.verification == Verification.VERIFIED
+    renewed = timezone.localdate() + dt.timedelta(days=400)
+    edited = actions.update_permit(
+        by=buyer_user(permit.buyer),
+        permit=permit,
+        fields={"number": " IP/2 ", "valid_until": renewed, "agency": "forged"},
+    )
+    assert (edited.number, edited.valid_until) == ("IP/2", renewed)
+    assert edited.agency == permit.agency  # only number and validity are editable
+    assert edited.verification == Verification.PENDING
+    assert edited.verified_by is None
+    event = AuditEvent.objects.get(action="trade.permit.updated")
+    assert {"number", "valid_until", "verification"} <= set(event.fields)
+
+
+def test_an_unchanged_permit_edit_keeps_its_verification_and_writes_nothing():
+    permit = BuyerPermitFactory(number="IP/1")
+    kept = actions.update_permit(
+        by=buyer_user(permit.buyer), permit=permit, fields={"number": "IP/1"}
+    )
+    assert kept.verification == Verification.VERIFIED
+    assert not AuditEvent.objects.filter(action="trade.permit.updated").exists()
+
+
+def test_a_new_scan_replaces_the_old_file(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    profile = BuyerProfileFactory()
+    user = buyer_user(profile)
+    first = SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")
+    permit = actions.add_permit(
+        by=user,
+        profile=profile,
+        fields={"requirement_id": "MY-FISH-PERMIT", "agency": "M", "number": "1"},
+        upload=first,
+    )
+    old = permit.document.path
+    second = SimpleUploadedFile("b.pdf", PDF + b"2", content_type="application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        edited = actions.update_permit(by=user, permit=permit, fields={}, upload=second)
+    assert edited.document.path != old
+    assert edited.document.read() == PDF + b"2"
+    assert not Path(old).exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("number", "  "), ("valid_until", dt.date(2020, 1, 1))]
+)
+def test_bad_permit_edits_name_the_field(field, value):
+    permit = BuyerPermitFactory()
+    with pytest.raises(ValidationError) as caught:
+        actions.update_permit(
+            by=buyer_user(permit.buyer), permit=permit, fields={field: value}
+        )
+    assert field in caught.value.message_dict
+
+
+def test_only_the_buyer_or_the_attache_edits_a_permit():
+    permit = BuyerPermitFactory()
+    with pytest.raises(PermissionDenied):
+        actions.update_permit(by=buyer_user(), permit=permit, fields={"number": "X"})
+    edited = actions.update_permit(
+        by=attache_user(), permit=permit, fields={"number": "X"}
+    )
+    assert edited.number == "X"

@@ -152,6 +152,7 @@ def test_another_buyers_permit_profile_and_scan_are_404(client):
     client.force_login(buyer_user())
     for url in (
         reverse("trade:buyer_permit_delete", args=[permit.pk]),
+        reverse("trade:buyer_permit_edit", args=[permit.pk]),
         reverse("trade:buyer_permit_document", args=[permit.pk]),
         reverse("trade:buyer_detail", args=[permit.buyer.organisation_id]),
     ):
@@ -275,3 +276,42 @@ def test_the_attache_registers_and_corrects_a_profile_for_a_buyer(client):
     assert edited.status_code == 302
     profile.refresh_from_db()
     assert profile.address == "Jalan Baru 2"
+
+
+def test_editing_a_verified_permit_asks_first_then_goes_pending(client):
+    permit = BuyerPermitFactory(number="IP/1")
+    client.force_login(buyer_user(permit.buyer))
+    url = reverse("trade:buyer_permit_edit", args=[permit.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="confirm_recheck"' in page.text
+    renewed = (timezone.localdate() + dt.timedelta(days=365)).isoformat()
+    data = {"number": "IP/2", "valid_until": renewed}
+    refused = client.post(url, data)
+    assert refused.status_code == 422
+    assert "confirm_recheck" in refused.context["form"].errors
+    assert client.post(url, {**data, "confirm_recheck": "on"}).status_code == 302
+    permit.refresh_from_db()
+    assert (permit.number, permit.verification) == ("IP/2", Verification.PENDING)
+    # a pending permit is corrected without the box
+    again = client.post(url, {"number": "IP/3", "valid_until": renewed})
+    assert again.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"number": "", "valid_until": ""},
+        {"number": "IP/9", "valid_until": "2020-01-01"},
+        {"number": "IP/9", "valid_until": "99999-01-01"},
+        {"number": "IP/\x00", "valid_until": ""},
+        {"number": "x" * 500, "valid_until": ""},
+    ],
+)
+def test_bad_permit_edits_are_form_errors_not_crashes(client, data):
+    permit = BuyerPermitFactory(pending=True, number="IP/1")
+    client.force_login(buyer_user(permit.buyer))
+    response = client.post(reverse("trade:buyer_permit_edit", args=[permit.pk]), data)
+    assert response.status_code == 422
+    permit.refresh_from_db()
+    assert permit.number == "IP/1"

@@ -21,11 +21,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from serumpun.accounts.models import Organisation, User
 from serumpun.accounts.roles import Role, has_permission
@@ -544,11 +544,23 @@ def mark_messages_read(*, introduction: Introduction, by: User) -> int:
 # --- Idle reminders ------------------------------------------------------------------------
 
 
+def _members_by_organisation(organisation_ids: set[int]) -> dict[int, list[User]]:
+    """Active members of each organisation, read in one query."""
+    members: dict[int, list[User]] = {}
+    for user in User.objects.filter(
+        is_active=True, memberships__organisation_id__in=organisation_ids
+    ).annotate(organisation_id=F("memberships__organisation_id")):
+        members.setdefault(user.organisation_id, []).append(user)  # type: ignore[attr-defined]
+    return members
+
+
 def remind_idle_leads(*, as_of: dt.date) -> int:
-    """Remind both sides and the attaché of open leads idle for the configured days, once.
+    """Remind both sides of open leads idle for the configured days, once; tell the attaché.
 
     A lead is idle when its last stage change or message fell on or before `as_of` minus the
-    idle period (local days); `idle_reminded_at` is cleared by any new activity.
+    idle period (local days); `idle_reminded_at` is cleared by any new activity, so a second
+    run the same day sends nothing. The parties' members are read in one query; the attaché
+    gets one summary pointing at the pipeline board, which lists the idle leads.
     """
     cutoff = rules.idle_cutoff(as_of, deals_config().idle_days)
     end_of_cutoff = timezone.make_aware(
@@ -561,22 +573,36 @@ def remind_idle_leads(*, as_of: dt.date) -> int:
     )
     if not idle:
         return 0
-    attaches = _attaches()
-    now = timezone.now()
+    members = _members_by_organisation(
+        {lead.buyer_id for lead in idle}
+        | {lead.msme.organisation_id for lead in idle if lead.msme.organisation_id}
+    )
+    subject = gettext_lazy("A lead has had no activity for two weeks")
     with transaction.atomic():
         for lead in idle:
-            subject = gettext_lazy("A lead has had no activity for two weeks")
-            for side in (rules.BUYER, rules.MSME):
-                _notify_side(lead, side, subject=subject, body=lead.request.title)
             notify(
-                attaches,
+                [
+                    *members.get(lead.buyer_id, []),
+                    *members.get(lead.msme.organisation_id or 0, []),
+                ],
                 subject=subject,
                 body=lead.request.title,
                 url=_lead_url(lead),
                 kind="trade.lead",
             )
+        notify(
+            _attaches(),
+            subject=ngettext_lazy(
+                "%(count)d lead has had no activity for two weeks",
+                "%(count)d leads have had no activity for two weeks",
+                "count",
+            )
+            % {"count": len(idle)},
+            url=reverse("trade:pipeline"),
+            kind="trade.lead",
+        )
         Introduction.objects.filter(pk__in=[lead.pk for lead in idle]).update(
-            idle_reminded_at=now
+            idle_reminded_at=timezone.now()
         )
         audit.record(
             actor=None,

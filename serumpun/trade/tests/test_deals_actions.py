@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from serumpun.accounts.roles import Role
 from serumpun.accounts.tests.factories import make_user
@@ -250,6 +252,33 @@ def test_idle_leads_are_reminded_once_and_again_after_new_activity(deal):
     actions.post_message(introduction=lead, by=deal.buyer, body="Still interested?")
     lead.refresh_from_db()
     assert lead.idle_reminded_at is None
+
+
+def _idle_run_queries(as_of: dt.date) -> list[str]:
+    with CaptureQueriesContext(connection) as run:
+        actions.remind_idle_leads(as_of=as_of)
+    return [q["sql"].split()[0].upper() for q in run.captured_queries]
+
+
+def test_idle_reminders_read_in_bulk_and_tell_the_attache_once(deal):
+    start = dt.datetime(2026, 11, 1, 3, 0, tzinfo=dt.UTC)
+    make_lead(deal, at=start)
+    one = _idle_run_queries(dt.date(2026, 11, 15))
+    for _ in range(3):
+        make_lead(lead_parties(), at=start)
+    three = _idle_run_queries(
+        dt.date(2026, 11, 15)
+    )  # the first lead is reminded already
+    # reading people and leads does not grow with the leads; each lead's one notification does
+    assert one.count("SELECT") == three.count("SELECT")
+    assert three.count("INSERT") - one.count("INSERT") == 2
+    to_attache = Notification.objects.filter(recipient=deal.attache)
+    assert {n.subject for n in to_attache} == {
+        "1 lead has had no activity for two weeks",
+        "3 leads have had no activity for two weeks",
+    }
+    assert Notification.objects.filter(recipient=deal.owner).count() == 1
+    assert _idle_run_queries(dt.date(2026, 11, 15)).count("INSERT") == 0
 
 
 def test_a_supplier_reports_a_buyer_and_hears_the_outcome(deal):

@@ -95,3 +95,32 @@ def test_only_the_pledging_msme_answers(client, sourcing) -> None:  # type: igno
     client.post(url, {"answer": "confirm"})
     pledge.refresh_from_db()
     assert pledge.status == "confirmed"
+
+
+@pytest.mark.parametrize(
+    "product_ids",
+    [
+        [],
+        ["x"],
+        ["-1", "2"],
+        [str(10**30), str(10**30 + 1)],
+        ["1\x00", "2"],
+        ["١", "٢"],
+    ],
+)
+def test_odd_pool_input_is_refused_without_an_error_page(  # type: ignore[no-untyped-def]
+    client, sourcing, product_ids
+) -> None:
+    request, buyer = sourcing
+    client.force_login(buyer)
+    response = client.post(
+        reverse("trade:pool_propose", args=[request.pk]), {"product_ids": product_ids}
+    )
+    assert response.status_code == 302
+    assert not PoolPledge.objects.exists()
+
+
+def test_a_huge_pledge_id_is_404(client, sourcing) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(make_user(Role.MSME_OWNER))
+    url = reverse("trade:pledge_respond", args=[10**30])
+    assert client.post(url, {"answer": "confirm"}).status_code == 404

@@ -24,7 +24,7 @@ import numpy as np
 import yaml
 from django.apps import apps
 from django.conf import settings as django_settings
-from django.db.models import Count, F, FloatField, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, FloatField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -32,7 +32,6 @@ from django.utils.translation import gettext as _
 from serumpun.exporters.models import Certificate, CertificateKind, Product
 from serumpun.exporters.models import Verification as MSMEVerification
 from serumpun.readiness import knowledge
-from serumpun.readiness.models import Assessment
 from serumpun.trade.models import (
     BuyerPermit,
     BuyerProfile,
@@ -136,33 +135,50 @@ def _ids(ids: Sequence[int], subquery: QuerySet[Any]) -> Sequence[int] | QuerySe
     return ids if len(ids) <= ID_LIST_MAX else subquery
 
 
-def load_candidates(products: QuerySet[Product], *, as_of: dt.date) -> Loaded:
-    """Candidate arrays for these products (five queries whatever their number)."""
-    rows = list(
-        products.order_by("pk")
-        .annotate(
-            **{name: Cast(field, FloatField()) for name, field in FLOAT_FIELDS.items()}
-        )
-        .values_list(*PRODUCT_FIELDS)
+def load_candidates(
+    products: QuerySet[Product], *, as_of: dt.date, kinds: Sequence[str] = KINDS
+) -> Loaded:
+    """Candidate arrays for these products (three queries whatever their number).
+
+    The products come with their latest Malaysian assessment joined in; certificates are
+    read only for `kinds` (a request's required kinds: the only columns the engine reads),
+    and not at all when there are none.
+    """
+    latest = FilteredRelation(
+        "assessments",
+        condition=Q(assessments__market=MARKET, assessments__is_latest=True),
     )
+    rows = list(
+        products.annotate(
+            latest=latest,
+            score_f=Cast("latest__score", FloatField()),
+            **{name: Cast(field, FloatField()) for name, field in FLOAT_FIELDS.items()},
+        )
+        .order_by("pk", "-latest__pk")
+        .values_list(*PRODUCT_FIELDS, "score_f", "latest__gates")
+    )
+    newest: dict[int, Any] = {}
+    for row in rows:  # one row per product: its newest assessment if two are "latest"
+        newest.setdefault(row[0], row)
+    rows = list(newest.values())
     product_ids = [row[0] for row in rows]
-    msme_ids = sorted({row[1] for row in rows})
-    msmes = _ids(msme_ids, products.values("msme_id"))
-    held = _certificates_held(msmes, as_of)
-    readiness, gates_ok, failed = _assessments(_ids(product_ids, products.values("pk")))
-    history = _history(msmes, as_of)
+    msmes = _ids(sorted({row[1] for row in rows}), products.values("msme_id"))
+    kinds = tuple(kinds)
+    held = _certificates_held(msmes, as_of, kinds) if kinds and rows else {}
+    history = _history(msmes, as_of) if rows else {}
     n = len(rows)
-    certificates = np.zeros((n, len(KINDS)), dtype=bool)
+    certificates = np.zeros((n, len(kinds)), dtype=bool)
     for i, row in enumerate(rows):
         for kind, covered in held.get(row[1], ()):
             if covered is None or row[0] in covered:
-                certificates[i, KINDS.index(kind)] = True
+                certificates[i, kinds.index(kind)] = True
     lat = np.array(
         [_float(r[7] if r[7] is not None else r[9]) for r in rows], dtype=np.float64
     )
     lon = np.array(
         [_float(r[8] if r[8] is not None else r[10]) for r in rows], dtype=np.float64
     )
+    failed = [_failed_gates(r[-1]) for r in rows]
     port_lat, port_lon = port_position()
     neutral = (engine.NEUTRAL, engine.NEUTRAL)
     candidates = Candidates(
@@ -171,17 +187,19 @@ def load_candidates(products: QuerySet[Product], *, as_of: dt.date) -> Loaded:
         hs_code=np.array([int(r[2]) for r in rows], dtype=np.int64),
         monthly_capacity_kg=np.array([_float(r[3]) for r in rows], dtype=np.float64),
         fob_usd_per_kg=np.array([_float(r[4]) for r in rows], dtype=np.float64),
-        readiness=np.array(
-            [readiness.get(pk, np.nan) for pk in product_ids], dtype=np.float64
-        ),
+        readiness=np.array([_float(r[-2]) for r in rows], dtype=np.float64),
         gates_passed=np.array(
-            [gates_ok.get(pk, False) for pk in product_ids], dtype=bool
+            [
+                r[-2] is not None and not gates
+                for r, gates in zip(rows, failed, strict=True)
+            ],
+            dtype=bool,
         ),
         msme_verified=np.array(
             [r[6] == MSMEVerification.VERIFIED for r in rows], dtype=bool
         ),
         active=np.array([r[5] for r in rows], dtype=bool),
-        kinds=KINDS,
+        kinds=kinds,
         certificates=certificates,
         responsiveness=np.array(
             [history.get(r[1], neutral)[0] for r in rows], dtype=np.float64
@@ -190,25 +208,26 @@ def load_candidates(products: QuerySet[Product], *, as_of: dt.date) -> Loaded:
             [history.get(r[1], neutral)[1] for r in rows], dtype=np.float64
         ),
         distance_km=engine.haversine_km(lat, lon, port_lat, port_lon),
-        failed_gates=[failed.get(pk, ()) for pk in product_ids],
+        failed_gates=failed,
     )
-    texts = [" ".join(part for part in r[11:] if part) for r in rows]
+    texts = [" ".join(part for part in r[11:17] if part) for r in rows]
     return Loaded(candidates, texts)
 
 
 def _certificates_held(
-    msmes: Sequence[int] | QuerySet[Any], as_of: dt.date
+    msmes: Sequence[int] | QuerySet[Any], as_of: dt.date, kinds: Sequence[str]
 ) -> dict[int, list[tuple[str, set[int] | None]]]:
     """Per MSME: (kind, products covered or None for all) of certificates valid on the day.
 
     As in readiness.facts: a certificate that names no product covers all the MSME's
     products; an expired or rejected one counts as absent. One query: the certificates
-    joined to their product links (a certificate without links comes once, with None).
+    of `kinds` joined to their product links (a certificate without links comes once,
+    with None).
     """
     covered: dict[int, tuple[int, str, set[int] | None]] = {}
     for pk, msme_id, kind, product_id in (
         Certificate.objects.valid_on(as_of)
-        .filter(msme_id__in=msmes)
+        .filter(msme_id__in=msmes, kind__in=kinds)
         .values_list("pk", "msme_id", "kind", "products")
         .order_by()
     ):
@@ -223,29 +242,13 @@ def _certificates_held(
     return held
 
 
-def _assessments(
-    product_ids: Sequence[int] | QuerySet[Any],
-) -> tuple[dict[int, float], dict[int, bool], dict[int, tuple[str, ...]]]:
-    """Latest Malaysian readiness score, gates passed, and failed gate keys per product."""
-    readiness: dict[int, float] = {}
-    gates_ok: dict[int, bool] = {}
-    failed: dict[int, tuple[str, ...]] = {}
-    for product_id, score, gates in (
-        Assessment.objects.filter(
-            product_id__in=product_ids, market=MARKET, is_latest=True
-        )
-        .values_list("product_id", Cast("score", FloatField()), "gates")
-        .order_by()
-    ):
-        readiness[product_id] = float(score)
-        failing = tuple(
-            str(gate.get("key"))
-            for gate in gates or ()
-            if not gate.get("passed") and gate.get("key") != IMPORTER_GATE
-        )
-        failed[product_id] = failing
-        gates_ok[product_id] = not failing
-    return readiness, gates_ok, failed
+def _failed_gates(gates: Sequence[Mapping[str, Any]] | None) -> tuple[str, ...]:
+    """The keys of an assessment's failed gates, except the buyer's importer permit."""
+    return tuple(
+        str(gate.get("key"))
+        for gate in gates or ()
+        if not gate.get("passed") and gate.get("key") != IMPORTER_GATE
+    )
 
 
 def introduction_model() -> Any:
@@ -300,18 +303,15 @@ def request_facts(
     as_of: dt.date,
 ) -> engine.RequestFacts:
     """The request's constraints, with the permits the buyer lacks per candidate HS code."""
-    return engine.RequestFacts(
-        hs_code=int(request.hs_code_id),
-        accept_same_heading=request.accept_same_heading,
-        quantity_kg_per_month=float(request.quantity_kg_per_month),
-        required_kinds=tuple(k for k in request.required_certificates if k in KINDS),
-        target_price_usd_per_kg=(
-            float(request.target_price_usd_per_kg)
-            if request.target_price_usd_per_kg
-            else None
-        ),
+    return replace(
+        _loose_facts(request),
         missing_permits=missing_permits(hs_codes, set(held_permits), as_of=as_of),
     )
+
+
+def required_kinds(request: SourcingRequest) -> tuple[str, ...]:
+    """The certificate kinds a request requires (known kinds only)."""
+    return tuple(k for k in request.required_certificates if k in KINDS)
 
 
 def missing_permits(
@@ -366,7 +366,11 @@ def evaluate_product(
     request: SourcingRequest, product: Product, *, as_of: dt.date
 ) -> Match:
     """How one product fits one request: score, eligibility, reasons and blockers."""
-    loaded = load_candidates(Product.objects.filter(pk=product.pk), as_of=as_of)
+    loaded = load_candidates(
+        Product.objects.filter(pk=product.pk),
+        as_of=as_of,
+        kinds=required_kinds(request),
+    )
     candidates = loaded.candidates
     facts = request_facts(
         request,
@@ -394,7 +398,9 @@ def match_request(
     request: SourcingRequest, *, as_of: dt.date, limit: int = 20
 ) -> MatchResult:
     """Suppliers for a request among catalogue products; pools when none meets the volume."""
-    loaded = load_candidates(hs_candidates(request), as_of=as_of)
+    loaded = load_candidates(
+        hs_candidates(request), as_of=as_of, kinds=required_kinds(request)
+    )
     candidates = loaded.candidates
     facts = request_facts(
         request,
@@ -492,7 +498,9 @@ def _best_for(
 def fit_for_msme(request: SourcingRequest, msme: Any, *, as_of: dt.date) -> list[Match]:
     """Each active product of the MSME judged against the request (best first)."""
     loaded = load_candidates(
-        Product.objects.filter(msme=msme, is_active=True), as_of=as_of
+        Product.objects.filter(msme=msme, is_active=True),
+        as_of=as_of,
+        kinds=required_kinds(request),
     )
     candidates = loaded.candidates
     if not len(candidates):
@@ -607,7 +615,7 @@ def _loose_facts(request: SourcingRequest) -> engine.RequestFacts:
         hs_code=int(request.hs_code_id),
         accept_same_heading=request.accept_same_heading,
         quantity_kg_per_month=float(request.quantity_kg_per_month),
-        required_kinds=tuple(k for k in request.required_certificates if k in KINDS),
+        required_kinds=required_kinds(request),
         target_price_usd_per_kg=(
             float(request.target_price_usd_per_kg)
             if request.target_price_usd_per_kg

@@ -35,9 +35,11 @@ def coffee_request(**fields: object):  # type: ignore[no-untyped-def]
     BuyerPermitFactory(buyer=profile)
     return SourcingRequestFactory(
         buyer=profile.organisation,
-        quantity_kg_per_month=Decimal("5000"),
-        required_certificates=["halal"],
-        **fields,
+        **{
+            "quantity_kg_per_month": Decimal("5000"),
+            "required_certificates": ["halal"],
+            **fields,
+        },
     )
 
 
@@ -222,3 +224,41 @@ def test_a_request_accepting_the_heading_matches_other_subheadings() -> None:
     found = {m.product_id: m for m in result.matches}
     assert found[roasted.pk].eligible
     assert "hs_same_heading" in [r.code for r in found[roasted.pk].reasons]
+
+
+def test_readiness_comes_from_the_latest_malaysian_assessment_only() -> None:
+    product = supplier(score=40)
+    product.assessments.update(is_latest=False)
+    assess(product, score=90)
+    other_market = assess(product, score=10, gates=[{"key": "nib", "passed": False}])
+    other_market.market = "SG"
+    other_market.save()
+    match = evaluate_product(coffee_request(), product, as_of=DAY)
+    assert match.eligible, match.blockers
+    assert ("gates_passed", 90.0) in [
+        (r.code, float(r.params.get("score", 0))) for r in match.reasons
+    ]
+
+
+def test_two_assessments_marked_latest_give_one_candidate_with_the_newest() -> None:
+    product = supplier(score=40)
+    assess(product, score=75, gates=[{"key": "nib", "passed": False}])
+    result = match_request(coffee_request(), as_of=DAY, limit=10)
+    assert [m.product_id for m in result.matches] == [product.pk]
+    assert blocker_codes(result.matches[0]) == ["gate_failed"]
+
+
+@pytest.mark.parametrize(("required", "queries"), [(["halal"], 4), ([], 3)])
+def test_match_request_reads_certificates_only_for_required_kinds(
+    django_assert_num_queries,  # type: ignore[no-untyped-def]
+    required: list[str],
+    queries: int,
+) -> None:
+    request = coffee_request(required_certificates=required)
+    for capacity in ("6000", "7000", "8000"):
+        supplier(capacity=capacity)
+    match_request(request, as_of=DAY)  # warms the permit book and the text cache
+    # products with their latest assessment, [certificates], introductions, permits
+    with django_assert_num_queries(queries):
+        result = match_request(request, as_of=DAY)
+    assert result.eligible_count == 3

@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -653,79 +653,80 @@ def _kg(value: Any) -> str:
     return f"{float(value):,.0f}".replace(",", ".")
 
 
+#: Reason and blocker codes → their wording in the active language.
+WORDING: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "hs_same_subheading": lambda p: (
+        _("Same HS subheading (%(hs)s).") % {"hs": p["hs_code"]}
+    ),
+    "hs_same_heading": lambda p: (
+        _("Same HS heading (%(hs)s), which the buyer accepts.") % {"hs": p["hs_code"]}
+    ),
+    "certificates_held": lambda p: (
+        _("Holds every required certificate: %(kinds)s.")
+        % {"kinds": ", ".join(_kind_label(k) for k in p["kinds"])}
+    ),
+    "capacity_enough": lambda p: (
+        _("Capacity %(capacity)s kg/month covers the %(quantity)s kg requested.")
+        % {"capacity": _kg(p["capacity_kg"]), "quantity": _kg(p["quantity_kg"])}
+    ),
+    "gates_passed": lambda p: (
+        _("Export readiness gates passed (score %(score)s/100).")
+        % {"score": p["score"]}
+    ),
+    "text_similar": lambda p: (
+        _("Product description close to the request (%(pct)s%%).")
+        % {"pct": round(p["similarity"] * 100)}
+    ),
+    "price_within_target": lambda p: (
+        _("FOB price USD %(fob)s/kg within the target USD %(target)s/kg.")
+        % {"fob": f"{p['fob_usd']:.2f}", "target": f"{p['target_usd']:.2f}"}
+    ),
+    "responsive": lambda p: (
+        _("Answers %(pct)s%% of introductions within 7 days.")
+        % {"pct": round(p["share"] * 100)}
+    ),
+    "deals_won": lambda p: (
+        _("Won %(pct)s%% of closed deals.") % {"pct": round(p["share"] * 100)}
+    ),
+    "port_distance": lambda p: (
+        _("About %(km)s km from Panjang port.") % {"km": p["km"]}
+    ),
+    "hs_mismatch": lambda p: (
+        _("HS code %(hs)s does not match the requested %(requested)s.")
+        % {"hs": p["hs_code"], "requested": p["requested"]}
+    ),
+    "product_inactive": lambda p: _("The product is no longer offered."),
+    "msme_not_verified": lambda p: _("The MSME profile is not verified yet."),
+    "certificate_missing": lambda p: (
+        _("Missing a valid %(kind)s certificate covering this product.")
+        % {"kind": _kind_label(p["kind"])}
+    ),
+    "capacity_short": lambda p: (
+        _(
+            "Capacity %(capacity)s kg/month is %(short)s kg short of the %(quantity)s kg requested."
+        )
+        % {
+            "capacity": _kg(p["capacity_kg"]),
+            "short": _kg(p["short_kg"]),
+            "quantity": _kg(p["quantity_kg"]),
+        }
+    ),
+    "not_assessed": lambda p: _("No export readiness assessment for Malaysia yet."),
+    "gate_failed": lambda p: (
+        _("Export readiness gates not passed: %(gates)s.")
+        % {"gates": ", ".join(p["gates"])}
+    ),
+    "buyer_permit_missing": lambda p: (
+        _("The buyer needs the permit “%(title)s” (%(agency)s).")
+        % {"title": permit_title(p["requirement_id"]), "agency": p["agency"]}
+    ),
+}
+
+
 def describe(item: Reason | Blocker) -> str:
     """The reason or blocker in the active language."""
-    p = item.params
-    texts: Mapping[str, Any] = {
-        "hs_same_subheading": lambda: (
-            _("Same HS subheading (%(hs)s).") % {"hs": p["hs_code"]}
-        ),
-        "hs_same_heading": lambda: (
-            _("Same HS heading (%(hs)s), which the buyer accepts.")
-            % {"hs": p["hs_code"]}
-        ),
-        "certificates_held": lambda: (
-            _("Holds every required certificate: %(kinds)s.")
-            % {"kinds": ", ".join(_kind_label(k) for k in p["kinds"])}
-        ),
-        "capacity_enough": lambda: (
-            _("Capacity %(capacity)s kg/month covers the %(quantity)s kg requested.")
-            % {"capacity": _kg(p["capacity_kg"]), "quantity": _kg(p["quantity_kg"])}
-        ),
-        "gates_passed": lambda: (
-            _("Export readiness gates passed (score %(score)s/100).")
-            % {"score": p["score"]}
-        ),
-        "text_similar": lambda: (
-            _("Product description close to the request (%(pct)s%%).")
-            % {"pct": round(p["similarity"] * 100)}
-        ),
-        "price_within_target": lambda: (
-            _("FOB price USD %(fob)s/kg within the target USD %(target)s/kg.")
-            % {"fob": f"{p['fob_usd']:.2f}", "target": f"{p['target_usd']:.2f}"}
-        ),
-        "responsive": lambda: (
-            _("Answers %(pct)s%% of introductions within 7 days.")
-            % {"pct": round(p["share"] * 100)}
-        ),
-        "deals_won": lambda: (
-            _("Won %(pct)s%% of closed deals.") % {"pct": round(p["share"] * 100)}
-        ),
-        "port_distance": lambda: (
-            _("About %(km)s km from Panjang port.") % {"km": p["km"]}
-        ),
-        "hs_mismatch": lambda: (
-            _("HS code %(hs)s does not match the requested %(requested)s.")
-            % {"hs": p["hs_code"], "requested": p["requested"]}
-        ),
-        "product_inactive": lambda: _("The product is no longer offered."),
-        "msme_not_verified": lambda: _("The MSME profile is not verified yet."),
-        "certificate_missing": lambda: (
-            _("Missing a valid %(kind)s certificate covering this product.")
-            % {"kind": _kind_label(p["kind"])}
-        ),
-        "capacity_short": lambda: (
-            _(
-                "Capacity %(capacity)s kg/month is %(short)s kg short of the %(quantity)s kg requested."
-            )
-            % {
-                "capacity": _kg(p["capacity_kg"]),
-                "short": _kg(p["short_kg"]),
-                "quantity": _kg(p["quantity_kg"]),
-            }
-        ),
-        "not_assessed": lambda: _("No export readiness assessment for Malaysia yet."),
-        "gate_failed": lambda: (
-            _("Export readiness gates not passed: %(gates)s.")
-            % {"gates": ", ".join(p["gates"])}
-        ),
-        "buyer_permit_missing": lambda: (
-            _("The buyer needs the permit “%(title)s” (%(agency)s).")
-            % {"title": permit_title(p["requirement_id"]), "agency": p["agency"]}
-        ),
-    }
-    wording = texts.get(item.code)
-    return str(wording()) if wording else item.code
+    wording = WORDING.get(item.code)
+    return str(wording(item.params)) if wording else item.code
 
 
 def permit_title(requirement_id: str) -> str:

@@ -8,6 +8,7 @@ scheduler itself is pure (rules/scheduling.py); `run_schedule` loads the event i
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -80,6 +81,13 @@ def events_config() -> EventsConfig:
         int(solver["workers"]),
         MappingProxyType(dict(defaults)),
     )
+
+
+def _locked(event: MatchingEvent) -> MatchingEvent:
+    """Re-read the event under its row lock (inside a transaction): schedule runs,
+    publication and withdrawals of one event take their turns."""
+    event.refresh_from_db(from_queryset=MatchingEvent.objects.select_for_update())
+    return event
 
 
 def _event_url(event: MatchingEvent) -> str:
@@ -191,9 +199,12 @@ SHAPING = frozenset({"date", "timezone", "tables", "max_meetings_per_participant
 def _discard_schedule(event: MatchingEvent) -> int:
     """Drop an unpublished schedule (its meetings); the event is open again. Returns how many."""
     dropped, _rows = event.meetings.all().delete()
+    # by the stored status: a schedule run may have changed it since `event` was read
+    MatchingEvent.objects.filter(pk=event.pk, status=Status.SCHEDULED).update(
+        status=Status.OPEN, updated_at=timezone.now()
+    )
     if event.status == Status.SCHEDULED:
         event.status = Status.OPEN
-        event.save(update_fields=["status", "updated_at"])
     return dropped
 
 
@@ -406,9 +417,19 @@ def start_schedule_run(*, by: Any, event: MatchingEvent) -> ScheduleRun:
     from serumpun.trade import tasks_events
 
     require_permission(by, "event.manage")
-    if event.status not in {Status.OPEN, Status.SCHEDULED}:
-        raise ConflictError(_("Open registration before scheduling."), field="status")
     with transaction.atomic():
+        _locked(event)
+        if event.status not in {Status.OPEN, Status.SCHEDULED}:
+            raise ConflictError(
+                _("Open registration before scheduling."), field="status"
+            )
+        if running_full_run(event) is not None:
+            raise ConflictError(
+                _(
+                    "A schedule is already being made for this event; wait until it is done."
+                ),
+                field="status",
+            )
         progress = start_progress(
             kind="trade.event_schedule",
             label=str(gettext_lazy("Scheduling meetings")),
@@ -423,21 +444,95 @@ def start_schedule_run(*, by: Any, event: MatchingEvent) -> ScheduleRun:
     return run
 
 
-@transaction.atomic
+#: a full run still "running" after this long is taken for lost (its worker died)
+STALE_RUN = dt.timedelta(minutes=15)
+
+
+def running_full_run(event: MatchingEvent) -> ScheduleRun | None:
+    """The full schedule run of the event still being solved, if any."""
+    return (
+        event.schedule_runs.filter(
+            kind=ScheduleRun.Kind.FULL,
+            status=ScheduleRun.Status.RUNNING,
+            started_at__gte=timezone.now() - STALE_RUN,
+        )
+        .order_by("-started_at")
+        .first()
+    )
+
+
 def compute_schedule(
     *, run: ScheduleRun, as_of: dt.date, time_limit_s: float | None = None
 ) -> ScheduleRun:
-    """Solve the event and store its meetings (replacing any unpublished ones)."""
+    """Solve the event (no lock held while the solver works), then store its meetings,
+    replacing any unpublished ones, under the event's row lock (see `_store_schedule`)."""
     config = events_config()
-    event = run.event
-    problem = event_problem(event, as_of=as_of)
+    problem = event_problem(run.event, as_of=as_of)
     greedy = scheduling.greedy_schedule(problem)
     schedule = scheduling.schedule_event(
         problem,
         time_limit_s=time_limit_s or config.time_limit_s,
         workers=config.workers,
     )
+    return _store_schedule(run, problem, schedule, greedy.objective)
+
+
+def _agendas(meetings: Any) -> dict[int, set[tuple[int, int, int]]]:
+    """Per participant: (counterpart, slot index, table) of each meeting."""
+    out: dict[int, set[tuple[int, int, int]]] = defaultdict(set)
+    for m in meetings:
+        out[m.buyer].add((m.msme, m.slot, m.table))
+        out[m.msme].add((m.buyer, m.slot, m.table))
+    return out
+
+
+def _changed_agendas(before: Any, after: Any) -> set[int]:
+    old, new = _agendas(before), _agendas(after)
+    return {p for p in old.keys() | new.keys() if old.get(p) != new.get(p)}
+
+
+@transaction.atomic
+def _store_schedule(
+    run: ScheduleRun,
+    problem: scheduling.EventProblem,
+    schedule: scheduling.Schedule,
+    greedy_objective: int,
+) -> ScheduleRun:
+    """Store a solved schedule, serialised with withdrawals by the event's row lock.
+
+    Someone who withdrew while the solver worked keeps no meeting; if that left holes, a
+    reschedule run is queued to fill them. If the event's shape changed meanwhile, the run
+    fails with a message and stores nothing.
+    """
+    event = _locked(run.event)
     slots = {s.index: s for s in event.slots.all()}
+    shape = (len(slots), event.tables, event.max_meetings_per_participant)
+    if event.status not in {Status.OPEN, Status.SCHEDULED} or shape != (
+        problem.slots,
+        problem.tables,
+        problem.max_meetings,
+    ):
+        run.status = ScheduleRun.Status.FAILED
+        run.finished_at = timezone.now()
+        run.message = _("The event changed while the schedule was made; run it again.")
+        run.save(update_fields=["status", "finished_at", "message"])
+        return run
+    active = set(
+        event.participants.filter(withdrawn_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    kept = [m for m in schedule.meetings if {m.buyer, m.msme} <= active]
+    if event.agenda_changes is not None:  # replacing a published schedule
+        slot_index = {s.pk: i for i, s in slots.items()}
+        before = [
+            scheduling.Meeting(
+                m.buyer_id, m.msme_id, slot_index[m.slot_id], m.table, m.weight
+            )
+            for m in event.meetings.filter(status=Meeting.Status.CONFIRMED)
+        ]
+        changed = _changed_agendas(before, kept) & active
+        event.agenda_changes = sorted(changed | set(event.agenda_changes))
     event.meetings.all().delete()
     Meeting.objects.bulk_create(
         Meeting(
@@ -448,27 +543,32 @@ def compute_schedule(
             table=m.table,
             weight=m.weight,
         )
-        for m in schedule.meetings
+        for m in kept
     )
     run.status = ScheduleRun.Status.DONE
     run.finished_at = timezone.now()
     run.objective, run.bound = schedule.objective, schedule.bound
     run.ratio_to_bound = schedule.ratio_to_bound
-    run.greedy_objective = greedy.objective
-    run.meeting_count = len(schedule.meetings)
+    run.greedy_objective = greedy_objective
+    run.meeting_count = len(kept)
     run.solver_status = schedule.status
     run.save()
     # a new schedule replaces a published one: agendas wait for the next publication,
-    # which tells the participants again
+    # which tells those whose meetings changed
     event.status = Status.SCHEDULED
     event.published_at = None
-    event.save(update_fields=["status", "published_at", "updated_at"])
+    event.save(update_fields=["status", "published_at", "agenda_changes", "updated_at"])
     audit.record(
         actor=run.started_by,
         action="trade.event.scheduled",
         obj=run,
         fields=["objective"],
     )
+    left = (set(problem.buyers) | set(problem.msmes)) - active
+    if len(kept) < len(schedule.meetings):
+        _start_reschedule(
+            event, by=run.started_by, withdrawn_id=min(left), counterparts=[]
+        )
     return run
 
 
@@ -485,24 +585,31 @@ def _participant_users(participants: Any) -> list[Any]:
 def publish_schedule(*, by: Any, event: MatchingEvent) -> MatchingEvent:
     """Publish the schedule: participants are told their agenda is ready."""
     require_permission(by, "event.manage")
+    _locked(event)
     if event.status != Status.SCHEDULED:
         raise ConflictError(_("Make a schedule before publishing it."), field="status")
+    if event.published_at is not None:
+        raise ConflictError(_("The schedule is already published."), field="status")
+    told = event.participants.filter(withdrawn_at__isnull=True)
+    first = event.agenda_changes is None
+    if not first:
+        told = told.filter(pk__in=event.agenda_changes)
     event.published_at = timezone.now()
-    event.save(update_fields=["published_at", "updated_at"])
+    event.agenda_changes = []
+    event.save(update_fields=["published_at", "agenda_changes", "updated_at"])
     audit.record(
         actor=by, action="trade.event.published", obj=event, fields=["published_at"]
     )
-    recipients = _participant_users(
-        event.participants.filter(withdrawn_at__isnull=True)
-    )
+    recipients = _participant_users(told)
     url = reverse("trade:event_agenda", args=[event.pk])
+    subject = (
+        gettext_lazy("Your meeting agenda is ready")
+        if first
+        else gettext_lazy("Your meeting agenda has changed")
+    )
     transaction.on_commit(
         lambda: notify(
-            recipients,
-            subject=gettext_lazy("Your meeting agenda is ready"),
-            body=event.title,
-            url=url,
-            kind="trade.event",
+            recipients, subject=subject, body=event.title, url=url, kind="trade.event"
         )
     )
     return event
@@ -551,16 +658,16 @@ def withdraw_participant(
 
     The participant's meetings are cancelled in this transaction (agendas are right at
     once); the reschedule — moving as few meetings as possible and filling the freed
-    places — runs as a task behind a progress bar. Returns that run, if any.
+    places — runs as a task behind a progress bar. Returns that run, if any. The event's
+    row lock orders this with a full run storing its schedule: while one is being solved
+    no reschedule starts, the full run leaves the participant out when it stores.
     """
-    from serumpun.core.progress import start_progress
-    from serumpun.trade import tasks_events
-
     if not _may_act_for(by, participant.organisation_id):
         raise PermissionDenied(_("You may withdraw only your own organisation."))
+    event = _locked(participant.event)
+    participant.refresh_from_db(fields=["withdrawn_at"])
     if participant.withdrawn_at is not None:
         raise ConflictError(_("Already withdrawn."), field="participant")
-    event = participant.event
     participant.withdrawn_at = timezone.now()
     participant.save(update_fields=["withdrawn_at"])
     audit.record(
@@ -579,8 +686,21 @@ def withdraw_participant(
         }
     )
     mine.update(status=Meeting.Status.CANCELLED)
-    if event.status != Status.SCHEDULED:
+    if event.status != Status.SCHEDULED or running_full_run(event) is not None:
         return None
+    return _start_reschedule(
+        event, by=by, withdrawn_id=participant.pk, counterparts=counterparts
+    )
+
+
+def _start_reschedule(
+    event: MatchingEvent, *, by: Any, withdrawn_id: int, counterparts: list[int]
+) -> ScheduleRun:
+    """A reschedule run behind a progress bar; the task starts once this commits."""
+    from serumpun.core.progress import start_progress
+    from serumpun.trade import tasks_events
+
+    by = by if getattr(by, "is_authenticated", False) else None
     progress = start_progress(
         kind="trade.event_reschedule",
         label=str(gettext_lazy("Rescheduling after a withdrawal")),
@@ -588,14 +708,11 @@ def withdraw_participant(
         total=3,
     )
     run = ScheduleRun.objects.create(
-        event=event,
-        kind=ScheduleRun.Kind.RESCHEDULE,
-        started_by=by if getattr(by, "is_authenticated", False) else None,
-        progress=progress,
+        event=event, kind=ScheduleRun.Kind.RESCHEDULE, started_by=by, progress=progress
     )
     transaction.on_commit(
         lambda: tasks_events.reschedule_event_task.enqueue(  # type: ignore[attr-defined]
-            run.pk, participant.pk, counterparts
+            run.pk, withdrawn_id, counterparts
         )
     )
     return run
@@ -675,6 +792,9 @@ def reschedule_after_withdrawal(
     affected = (changed | set(counterparts)) - gone - {withdrawn_id}
     if event.published_at and affected:
         _tell_changed(event, affected)
+    elif event.agenda_changes is not None and affected:  # told at the next publication
+        event.agenda_changes = sorted(affected | set(event.agenda_changes))
+        event.save(update_fields=["agenda_changes"])
     return result
 
 

@@ -81,6 +81,11 @@ class MatchingEvent(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("schedule published"), null=True, blank=True)
+    #: participants whose agenda changed since the last publication (the next one tells
+    #: only them); None until the schedule is first published (which tells everyone)
+    agenda_changes = models.JSONField(
+        _("agendas changed since publication"), null=True, blank=True, default=None
+    )
     is_demo = models.BooleanField(_("demo record"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

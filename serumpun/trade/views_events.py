@@ -136,8 +136,12 @@ def _schedule_context(event: MatchingEvent) -> dict[str, Any]:
     """The attaché's part of the event page: runs, progress bars, the grid."""
     meetings = list(_meetings(event))
     runs = event.schedule_runs.select_related("progress")
+    run = runs.filter(kind="full").first()
     return {
-        "run": runs.filter(kind="full").first(),
+        "run": run,
+        "solving": run is not None
+        and run.status == "running"
+        and run.started_at >= timezone.now() - actions.STALE_RUN,
         "reschedule": runs.filter(kind="reschedule").first(),
         "grid": _grid(event, meetings),
         "tables": range(1, event.tables + 1),

@@ -258,3 +258,103 @@ def test_a_published_event_keeps_its_shape_but_may_be_renamed():
 
 def test_events_yaml_check_passes():
     call_command("check")
+
+
+def test_a_second_full_run_is_refused_while_one_is_being_solved():
+    c = crowd(n_buyers=1, n_msmes=1)
+    ScheduleRun.objects.create(event=c.event, started_by=c.attache)  # still running
+    with pytest.raises(ConflictError) as error:
+        actions.start_schedule_run(by=c.attache, event=c.event)
+    assert "already being made" in error.value.message
+
+
+def test_a_withdrawal_during_a_full_run_is_left_out_and_the_holes_are_filled(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    # one table, one slot: the solver places buyer × one MSME; that MSME withdraws while
+    # the solver works; the stored schedule leaves it out and the repair run fills in
+    c = crowd(n_buyers=1, n_msmes=2, tables=1, slots=1, max_meetings=1)
+    solve = actions.scheduling.schedule_event
+    started: list[object] = []
+
+    def solve_then_withdraw(problem, **kw):  # type: ignore[no-untyped-def]
+        schedule = solve(problem, **kw)
+        leaving = next(
+            p for p in c.participants.values() if p.pk == schedule.meetings[0].msme
+        )
+        started.append(actions.withdraw_participant(by=c.attache, participant=leaving))
+        return schedule
+
+    monkeypatch.setattr(actions.scheduling, "schedule_event", solve_then_withdraw)
+    run = ScheduleRun.objects.create(event=c.event, started_by=c.attache)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.compute_schedule(run=run, as_of=EVENT_DAY, time_limit_s=5)
+    assert started == [None]  # no reschedule beside the running full run
+    run.refresh_from_db()
+    assert run.status == "done"
+    assert run.meeting_count == 0
+    repair = ScheduleRun.objects.get(event=c.event, kind="reschedule")
+    assert repair.status == "done"
+    meeting = Meeting.objects.get(event=c.event, status="confirmed")
+    assert c.event.participants.get(pk=meeting.msme_id).withdrawn_at is None
+
+
+def test_a_full_run_whose_event_changed_meanwhile_stores_nothing(monkeypatch):
+    c = crowd(n_buyers=1, n_msmes=1, tables=1, slots=2, max_meetings=1)
+    solve = actions.scheduling.schedule_event
+
+    def solve_then_edit(problem, **kw):  # type: ignore[no-untyped-def]
+        actions.update_event(by=c.attache, event=c.event, tables=3)
+        return solve(problem, **kw)
+
+    monkeypatch.setattr(actions.scheduling, "schedule_event", solve_then_edit)
+    run = ScheduleRun.objects.create(event=c.event, started_by=c.attache)
+    actions.compute_schedule(run=run, as_of=EVENT_DAY, time_limit_s=5)
+    run.refresh_from_db()
+    assert run.status == "failed"
+    assert run.message
+    assert not Meeting.objects.filter(event=c.event).exists()
+
+
+def test_publishing_twice_is_refused_and_republishing_tells_only_the_changed(
+    django_capture_on_commit_callbacks,
+):
+    c = crowd(n_buyers=2, n_msmes=2, tables=2, slots=1, max_meetings=1)
+    run = ScheduleRun.objects.create(event=c.event, started_by=c.attache)
+    actions.compute_schedule(run=run, as_of=EVENT_DAY, time_limit_s=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.publish_schedule(by=c.attache, event=c.event)
+    assert Notification.objects.count() == 4
+    ready = set(Notification.objects.values_list("subject", flat=True))
+    with pytest.raises(ConflictError):
+        actions.publish_schedule(by=c.attache, event=c.event)
+    # buyer 0 now wishes only the MSME it does not meet, buyer 1 only the other: the re-run
+    # swaps the partners, so all four agendas change
+    b0 = c.me(c.buyers[0])
+    met = Meeting.objects.get(event=c.event, buyer=b0).msme_id
+    other = next(p for p in c.participants.values() if p.side == "msme" and p.pk != met)
+    b0.wishes_made.exclude(to_participant=other).delete()
+    c.me(c.buyers[1]).wishes_made.filter(to_participant=other).delete()
+    again = ScheduleRun.objects.create(event=c.event, started_by=c.attache)
+    actions.compute_schedule(run=again, as_of=EVENT_DAY, time_limit_s=5)
+    c.event.refresh_from_db()
+    assert c.event.published_at is None
+    assert sorted(c.event.agenda_changes) == sorted(
+        p.pk for p in c.participants.values()
+    )
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.publish_schedule(by=c.attache, event=c.event)
+    assert Notification.objects.count() == 4
+    changed = set(Notification.objects.values_list("subject", flat=True))
+    assert len(changed) == 1
+    assert changed != ready  # "has changed", not "is ready"
+    # a re-run that changes nothing tells nobody
+    same = ScheduleRun.objects.create(event=c.event, started_by=c.attache)
+    actions.compute_schedule(run=same, as_of=EVENT_DAY, time_limit_s=5)
+    c.event.refresh_from_db()
+    assert c.event.agenda_changes == []
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.publish_schedule(by=c.attache, event=c.event)
+    assert not Notification.objects.exists()

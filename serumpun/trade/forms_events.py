@@ -96,14 +96,25 @@ class EventEditForm(EventFactsForm):
         return data
 
 
+#: the register list offers at most this many organisations; a search narrows it
+REGISTER_CHOICES = 50
+
+
 class RegisterForm(forms.Form):
-    """The trade attaché registers a verified buyer organisation or a verified MSME."""
+    """The trade attaché registers a verified buyer organisation or a verified MSME.
+
+    With `search` the choices are those whose name contains it; a page shows at most
+    REGISTER_CHOICES of them (`shown`, `more`), a posted choice is checked against all.
+    """
 
     organisation = forms.ModelChoiceField(
         label=_("Buyer or MSME"), queryset=Organisation.objects.none()
     )
+    limit = REGISTER_CHOICES
+    #: more organisations match than are shown
+    more = False
 
-    def __init__(self, *args: Any, event: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, event: Any, search: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from serumpun.exporters.models import MSME
         from serumpun.trade.models import BuyerProfile
@@ -114,12 +125,25 @@ class RegisterForm(forms.Form):
         buyers = BuyerProfile.objects.verified().values("organisation_id")
         msmes = MSME.objects.verified().values("organisation_id")
         field = self.fields["organisation"]
-        field.queryset = (  # type: ignore[attr-defined]
+        eligible = (
             Organisation.objects.filter(Q(pk__in=buyers) | Q(pk__in=msmes))
             .exclude(pk__in=taken)
             .order_by("kind", "name")
         )
+        search = search.replace("\x00", "").strip()
+        if search:
+            eligible = eligible.filter(name__icontains=search)
+        field.queryset = eligible  # type: ignore[attr-defined]
         field.label_from_instance = _organisation_label  # type: ignore[attr-defined]
+        if (
+            not self.is_bound
+        ):  # show the first ones; one more tells whether there are more
+            shown = list(eligible[: REGISTER_CHOICES + 1])
+            self.more = len(shown) > REGISTER_CHOICES
+            field.choices = [  # type: ignore[attr-defined]
+                ("", "---------"),
+                *((o.pk, _organisation_label(o)) for o in shown[:REGISTER_CHOICES]),
+            ]
 
 
 def _organisation_label(organisation: Organisation) -> str:

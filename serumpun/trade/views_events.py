@@ -532,14 +532,17 @@ def _wish_overview(event: MatchingEvent) -> dict[str, Any]:
 @require_safe
 @login_required
 def event_participants(request: HttpRequest, pk: int) -> HttpResponse:
-    """The attaché's participants page: wishes overview, register someone, withdraw someone."""
+    """The attaché's participants page: wishes overview, register someone (a name search
+    narrows the choices), withdraw someone."""
     event = _manage(request, pk)
-    context = {
-        "event": event,
-        "register_form": RegisterForm(event=event),
-        **_wish_overview(event),
-    }
-    return render(request, f"{TEMPLATES}/participants.html", context)
+    search = request.GET.get("q", "")[:100]
+    form = RegisterForm(event=event, search=search)
+    context = {"event": event, "register_form": form, "q": search}
+    if request.htmx:  # type: ignore[attr-defined]  # the search narrows the choices
+        return render(request, f"{TEMPLATES}/participants.html#register", context)
+    return render(
+        request, f"{TEMPLATES}/participants.html", context | _wish_overview(event)
+    )
 
 
 @require_POST

@@ -64,8 +64,14 @@ def test_attache_manages_participants_and_buyer_sees_reasons(live_server, page, 
     expect(page.locator("dl.facts")).to_contain_text("KLCC")
     page.goto(f"{base}/participants/")
     expect(page.locator("#unwished")).to_be_visible()
+    page.fill(
+        "#register-q", newcomer.organisation.name[:12]
+    )  # the search narrows the list
+    expect(page.locator("#id_organisation option")).to_have_count(
+        2
+    )  # "---" and the one
     page.select_option("#id_organisation", str(newcomer.organisation.pk))
-    page.locator("#register-other button").click()
+    page.locator("#register-other button.btn-primary").click()
     expect(page.locator("[data-participant]")).to_have_count(5)
     leaving = c.me(c.buyers[1])
     page.once("dialog", lambda dialog: dialog.accept())  # "Withdraw …?"

@@ -353,3 +353,58 @@ def test_rerunning_a_published_schedule_asks_and_says_participants_are_told_agai
     action = reverse("trade:event_action", args=[c.event.pk, "schedule"])
     form = html[html.index(f'action="{action}"') :][:400]
     assert 'onsubmit="return confirm(' in form
+
+
+def test_the_register_list_is_capped_and_a_name_search_narrows_it(client, monkeypatch):
+    from serumpun.trade import forms_events
+
+    monkeypatch.setattr(forms_events, "REGISTER_CHOICES", 2)
+    monkeypatch.setattr(forms_events.RegisterForm, "limit", 2)
+    c = crowd(n_buyers=1, n_msmes=1)
+    owners = [msme_owner() for _ in range(3)]
+    client.force_login(c.attache)
+    url = reverse("trade:event_participants", args=[c.event.pk])
+    page = client.get(url)
+    form = page.context["register_form"]
+    assert len(form.fields["organisation"].choices) == 3  # "---" and two
+    assert form.more
+    assert b'id="register-q"' in page.content
+    wanted = owners[2].organisation
+    found = client.get(url, {"q": wanted.name}, headers={"HX-Request": "true"})
+    assert found.status_code == 200
+    assert b'id="register-choices"' in found.content
+    assert b"<html" not in found.content  # the partial only
+    choices = found.context["register_form"].fields["organisation"].choices
+    assert [pk for pk, _label in choices][1:] == [wanted.pk]
+    for odd in ("\x00", "x" * 500, "%", "' OR 1=1"):
+        assert client.get(url, {"q": odd}).status_code == 200
+    # a posted choice beyond the listed ones is still accepted
+    response = client.post(
+        reverse("trade:event_register_other", args=[c.event.pk]),
+        {"organisation": wanted.pk},
+    )
+    assert response.status_code == 302
+    assert EventParticipant.objects.filter(event=c.event, organisation=wanted).exists()
+
+
+def test_publish_shows_only_while_unpublished_and_not_while_a_run_is_solving(client):
+    c = crowd(n_buyers=1, n_msmes=1, tables=1, slots=1, max_meetings=1)
+    run = ScheduleRun.objects.create(event=c.event, started_by=c.attache)
+    actions.compute_schedule(run=run, as_of=EVENT_DAY, time_limit_s=5)
+    client.force_login(c.attache)
+    url = reverse("trade:event_detail", args=[c.event.pk])
+    assert b'id="publish"' in client.get(url).content
+    client.post(reverse("trade:event_action", args=[c.event.pk, "publish"]))
+    page = client.get(url)
+    assert b'id="publish"' not in page.content
+    ScheduleRun.objects.create(event=c.event, started_by=c.attache)  # solving
+    page = client.get(url)
+    assert page.context["solving"]
+    assert b"/schedule/" not in page.content
+    assert (
+        client.post(
+            reverse("trade:event_action", args=[c.event.pk, "schedule"])
+        ).status_code
+        == 302
+    )
+    assert ScheduleRun.objects.filter(event=c.event).count() == 2  # refused

@@ -69,6 +69,12 @@ def _me(request: HttpRequest) -> User:
     return user
 
 
+def _query_id(request: HttpRequest, name: str) -> int:
+    """A record id from the query string; 0 (no record) for anything but ASCII digits."""
+    value = request.GET.get(name) or ""
+    return int(value) if value.isascii() and value.isdigit() else 0
+
+
 def _error_text(exc: ConflictError | ValidationError) -> str:
     if isinstance(exc, ConflictError):
         return exc.message
@@ -235,10 +241,8 @@ def report_buyer(request: HttpRequest, buyer_id: int) -> HttpResponse:
     )  # type: ignore[arg-type]
     lead = (
         Introduction.objects.visible_to(request.user)
-        .filter(buyer=buyer, pk=request.GET.get("lead") or 0)
+        .filter(buyer=buyer, pk=_query_id(request, "lead"))
         .first()
-        if (request.GET.get("lead") or "").isdigit()
-        else None
     )
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -323,9 +327,7 @@ def introduction_new(request: HttpRequest) -> HttpResponse:
     require_permission(request.user, "introduction.request")
     product = get_object_or_404(
         Product.objects.in_catalogue().select_related("msme", "hs_code"),
-        pk=request.GET.get("product")
-        if (request.GET.get("product") or "").isdigit()
-        else 0,
+        pk=_query_id(request, "product"),
     )
     open_requests = (
         SourcingRequest.objects.visible_to(request.user)

@@ -124,7 +124,9 @@ def test_a_supplier_reports_a_buyer_and_the_attache_closes_it(client, deal):
     client.force_login(buyer_user())
     assert client.get(reverse("trade:report_queue")).status_code == 403
     client.force_login(deal.attache)
-    assert "Nothing paid." in client.get(reverse("trade:report_queue")).content.decode()
+    queue = client.get(reverse("trade:report_queue")).content.decode()
+    assert "Nothing paid." in queue
+    assert "data-confirm=" in queue  # closing is final: the attaché confirms first
     client.post(
         reverse("trade:report_close", args=[report.pk]), {"resolution": "Warned."}
     )

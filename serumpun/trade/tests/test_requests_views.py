@@ -111,3 +111,6 @@ def test_an_msme_sees_open_valid_requests_only(client):
     detail = client.get(reverse("trade:request_detail", args=[open_request.pk]))
     assert detail.status_code == 200
     assert "request_close" not in detail.text and "Close" not in detail.text
+    # the fit panel keeps only the fit page's block (not a second header and footer)
+    assert 'hx-select=".trade-matching"' in detail.text
+    assert "css/trade.css" in detail.text

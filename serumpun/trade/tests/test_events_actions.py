@@ -265,7 +265,8 @@ def test_a_second_full_run_is_refused_while_one_is_being_solved():
     ScheduleRun.objects.create(event=c.event, started_by=c.attache)  # still running
     with pytest.raises(ConflictError) as error:
         actions.start_schedule_run(by=c.attache, event=c.event)
-    assert "already being made" in error.value.message
+    assert error.value.field == "status"
+    assert ScheduleRun.objects.filter(event=c.event).count() == 1
 
 
 def test_a_withdrawal_during_a_full_run_is_left_out_and_the_holes_are_filled(

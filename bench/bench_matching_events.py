@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from serumpun.trade.rules.rescheduling import reschedule  # noqa: E402
 from serumpun.trade.rules.scheduling import (  # noqa: E402
     Candidate,
     EventProblem,
@@ -52,7 +53,6 @@ from serumpun.trade.rules.scheduling import (  # noqa: E402
     WishWeights,
     greedy_schedule,
     meeting_weight,
-    reschedule,
     schedule_event,
 )
 

@@ -38,7 +38,7 @@ from serumpun.trade.models_events import (
     MeetingWish,
     ScheduleRun,
 )
-from serumpun.trade.rules import scheduling
+from serumpun.trade.rules import rescheduling, scheduling
 
 CONFIG_PATH = Path(settings.BASE_DIR) / "data" / "trade" / "events.yaml"
 Status = MatchingEvent.Status
@@ -721,7 +721,7 @@ def _start_reschedule(
 @transaction.atomic
 def reschedule_after_withdrawal(
     *, run: ScheduleRun, withdrawn_id: int, counterparts: list[int], as_of: dt.date
-) -> scheduling.Rescheduled:
+) -> rescheduling.Rescheduled:
     """Repair the schedule (the task's body): keep meetings in place where possible,
     move as few as possible, fill the freed places; tell everyone whose agenda changed."""
     event = MatchingEvent.objects.select_for_update().get(pk=run.event_id)
@@ -740,7 +740,7 @@ def reschedule_after_withdrawal(
             "pk", flat=True
         )
     )
-    result = scheduling.reschedule(
+    result = rescheduling.reschedule(
         event_problem(event, as_of=as_of),
         current,
         gone,

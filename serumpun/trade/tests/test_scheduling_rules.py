@@ -1,4 +1,5 @@
-"""The event scheduler (rules/scheduling.py): constraints, optimality, greedy, reschedule."""
+"""The event scheduler (rules/scheduling.py, rules/rescheduling.py): constraints,
+optimality, greedy, reschedule."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from serumpun.trade.rules.rescheduling import reschedule
 from serumpun.trade.rules.scheduling import (
     Candidate,
     EventProblem,
@@ -16,7 +18,6 @@ from serumpun.trade.rules.scheduling import (
     WishWeights,
     greedy_schedule,
     meeting_weight,
-    reschedule,
     schedule_event,
     slot_by_colouring,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
-from serumpun.core.progress import tracking
+from serumpun.core.progress import JobFailedError, tracking
 from serumpun.trade import actions_events
 from serumpun.trade.models_events import ScheduleRun
 
@@ -27,6 +27,10 @@ def schedule_event_task(run_id: int) -> dict[str, int]:
                 status=ScheduleRun.Status.FAILED, finished_at=timezone.now()
             )
             raise
+        if run.status == ScheduleRun.Status.FAILED:
+            # an expected end (the event changed meanwhile): the bar shows the run's
+            # message instead of reading "succeeded" over a schedule that was not stored
+            raise JobFailedError(run.message)
         tracker.advance(2)
     return {"meetings": run.meeting_count}
 

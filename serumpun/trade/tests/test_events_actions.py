@@ -317,6 +317,27 @@ def test_a_full_run_whose_event_changed_meanwhile_stores_nothing(monkeypatch):
     assert not Meeting.objects.filter(event=c.event).exists()
 
 
+def test_the_progress_bar_of_a_run_that_stored_nothing_ends_failed_with_its_message(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    c = crowd(n_buyers=1, n_msmes=1, tables=1, slots=2, max_meetings=1)
+    solve = actions.scheduling.schedule_event
+
+    def solve_then_edit(problem, **kw):  # type: ignore[no-untyped-def]
+        actions.update_event(by=c.attache, event=c.event, tables=3)
+        return solve(problem, **kw)
+
+    monkeypatch.setattr(actions.scheduling, "schedule_event", solve_then_edit)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = actions.start_schedule_run(by=c.attache, event=c.event)
+    run.refresh_from_db()
+    assert run.status == "failed"
+    assert run.progress is not None
+    assert run.progress.status == "failed"
+    assert run.progress.message == run.message != ""
+    assert not Meeting.objects.filter(event=c.event).exists()
+
+
 def test_publishing_twice_is_refused_and_republishing_tells_only_the_changed(
     django_capture_on_commit_callbacks,
 ):

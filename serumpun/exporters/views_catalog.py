@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from serumpun.accounts.roles import require_permission
+from serumpun.accounts.roles import has_permission, require_permission
 from serumpun.core.models import Regency
 from serumpun.core.reference import LAMPUNG_PROVINCE_CODE
 from serumpun.exporters.models import MSME, CertificateKind, Product
@@ -136,6 +136,8 @@ def catalog_product(request: HttpRequest, pk: int) -> HttpResponse:
         "description": product.description_in(language),
         "certificates": certificates_covering(product),
         "photos": list(product.photos.all()),
+        # officers and attachés browse the catalogue too, but only buyers ask to be introduced
+        "can_introduce": has_permission(request.user, "introduction.request"),
     }
     return render(request, f"{TEMPLATES}/product.html", context)
 

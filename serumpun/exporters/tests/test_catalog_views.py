@@ -220,3 +220,14 @@ def test_staff_may_browse(client, supplier, role):
 @pytest.mark.django_db
 def test_anonymous_is_sent_to_sign_in(client, supplier):
     assert client.get(CATALOG).status_code == 302
+
+
+@pytest.mark.django_db
+def test_only_buyers_see_the_introduction_button(client, supplier):
+    coffee = supplier.products.get(name_id="Kopi robusta bubuk")
+    button = reverse("exporters:catalog_introduction", args=[coffee.pk])
+    client.force_login(make_user(Role.TRADE_ATTACHE))
+    html = client.get(reverse("exporters:catalog_product", args=[coffee.pk])).content
+    assert (
+        button not in html.decode()
+    )  # the attaché browses; the trade page would be a 403

@@ -7,7 +7,9 @@ meetings. Every schedule run is kept with its objective and the solver's proven 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -31,6 +33,11 @@ EVENT_TIMEZONES = (
     ("Asia/Kuala_Lumpur", "Asia/Kuala_Lumpur"),
     ("Asia/Jakarta", "Asia/Jakarta"),
 )
+#: the short and the full name participants know each event time zone by
+EVENT_TIMEZONE_NAMES: dict[str, tuple[str, Any]] = {
+    "Asia/Kuala_Lumpur": ("MYT", _("Malaysia Time")),
+    "Asia/Jakarta": ("WIB", _("Western Indonesia Time")),
+}
 
 
 class MatchingEventQuerySet(VisibleQuerySet):
@@ -102,6 +109,28 @@ class MatchingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date:%Y-%m-%d})"
+
+    @property
+    def timezone_abbreviation(self) -> str:
+        """The short name of the event's time zone (MYT, WIB); the zone name otherwise."""
+        known = EVENT_TIMEZONE_NAMES.get(self.timezone)
+        return known[0] if known else self.timezone
+
+    @property
+    def timezone_label(self) -> str:
+        """The event's time zone for people, e.g. "Malaysia Time (MYT, UTC+8)"."""
+        noon = dt.datetime.combine(
+            self.date, dt.time(12), tzinfo=ZoneInfo(self.timezone)
+        )
+        minutes = round((noon.utcoffset() or dt.timedelta()).total_seconds() / 60)
+        hours, rest = divmod(abs(minutes), 60)
+        offset = f"UTC{'-' if minutes < 0 else '+'}{hours}" + (
+            f":{rest:02d}" if rest else ""
+        )
+        known = EVENT_TIMEZONE_NAMES.get(self.timezone)
+        if known is None:
+            return f"{self.timezone} ({offset})"
+        return f"{known[1]} ({known[0]}, {offset})"
 
 
 class EventSlot(models.Model):

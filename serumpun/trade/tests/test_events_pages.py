@@ -4,16 +4,24 @@ on "whom to meet", agendas with the counterpart's products or requests, and the 
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from serumpun.exporters.tests.factories import ProductFactory
 from serumpun.trade import actions_events as actions
-from serumpun.trade.models_events import EventParticipant, Meeting, ScheduleRun
+from serumpun.trade.models_events import (
+    EventParticipant,
+    MatchingEvent,
+    Meeting,
+    ScheduleRun,
+)
 from serumpun.trade.tests.factories import (
     BuyerPermitFactory,
     SourcingRequestFactory,
@@ -341,6 +349,60 @@ def test_agenda_pdfs(client):
     assert response.content.startswith(b"%PDF")
     client.force_login(attache_user())
     assert client.get(mine).status_code == 404  # not registered
+
+
+@pytest.mark.parametrize(
+    ("zone", "language", "label"),
+    [
+        ("Asia/Kuala_Lumpur", "en", "Malaysia Time (MYT, UTC+8)"),
+        ("Asia/Kuala_Lumpur", "id", "Waktu Malaysia (MYT, UTC+8)"),
+        ("Asia/Kuala_Lumpur", "ms", "Waktu Piawai Malaysia (MYT, UTC+8)"),
+        ("Asia/Jakarta", "en", "Western Indonesia Time (WIB, UTC+7)"),
+        ("Asia/Jakarta", "id", "Waktu Indonesia Barat (WIB, UTC+7)"),
+        ("Asia/Kolkata", "en", "Asia/Kolkata (UTC+5:30)"),  # a zone without a name
+    ],
+)
+def test_an_event_time_zone_is_named_as_participants_know_it(zone, language, label):
+    event = MatchingEvent(timezone=zone, date=EVENT_DAY)
+    with translation.override(language):
+        assert event.timezone_label == label
+
+
+def test_agendas_and_the_event_page_name_the_event_time_zone(client):
+    c = crowd(n_buyers=1, n_msmes=1, tables=1, slots=1, max_meetings=1)
+    actions.update_event(by=c.attache, event=c.event, timezone="Asia/Jakarta")
+    run = ScheduleRun.objects.create(event=c.event, started_by=c.attache)
+    actions.compute_schedule(run=run, as_of=EVENT_DAY, time_limit_s=5)
+    actions.publish_schedule(by=c.attache, event=c.event)
+    client.force_login(c.buyers[0])
+    agenda = client.get(reverse("trade:event_agenda", args=[c.event.pk]))
+    html = agenda.content.decode()
+    assert "(WIB, UTC+7)" in html  # the agenda's "all times are in" line
+    assert "(WIB)</th>" in html  # the time column
+    assert "09:00–09:20" in html  # slot times are the event's local times
+    detail = client.get(reverse("trade:event_detail", args=[c.event.pk]))
+    assert "(WIB, UTC+7)" in detail.content.decode()
+    client.force_login(c.attache)
+    detail = client.get(reverse("trade:event_detail", args=[c.event.pk]))
+    assert "(WIB)</th>" in detail.content.decode()  # the attaché's slot × table grid
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_the_agenda_pdf_names_the_event_time_zone(client, tmp_path):
+    c = scheduled(n_buyers=1, n_msmes=1, tables=1, slots=1, max_meetings=1)
+    actions.publish_schedule(by=c.attache, event=c.event)
+    client.force_login(c.buyers[0])
+    pdf = client.get(reverse("trade:event_agenda_pdf", args=[c.event.pk])).content
+    (tmp_path / "agenda.pdf").write_bytes(pdf)
+    text = subprocess.run(  # noqa: S603 - a fixed local tool on a file this test wrote
+        ["pdftotext", str(tmp_path / "agenda.pdf"), "-"],  # noqa: S607 - found on PATH above
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "(MYT, UTC+8)" in text
+    assert "(MYT)" in text
+    assert "09:00–09:20" in text
 
 
 def test_rerunning_a_published_schedule_asks_and_says_participants_are_told_again(

@@ -8,8 +8,6 @@ of catalogue products and documents of verified certificates of verified MSMEs.
 
 from __future__ import annotations
 
-import mimetypes
-from pathlib import PurePath
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -18,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_safe
 
 from serumpun.accounts.roles import has_permission
+from serumpun.core.uploads import private_file_response
 from serumpun.exporters.models import Certificate, Product, ProductPhoto, Verification
 
 #: which stored file each photo URL kind serves
@@ -41,18 +40,6 @@ def _browsable_certificates(user: Any) -> QuerySet[Certificate]:
     return visible
 
 
-def _private_file(field: Any, content_type: str) -> FileResponse:
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError as exc:  # the row outlived its file (restored backup)
-        raise Http404 from exc
-    response = FileResponse(
-        handle, content_type=content_type, filename=PurePath(field.name).name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @require_safe
 @login_required
 def photo(request: HttpRequest, pk: Any, kind: str) -> FileResponse:
@@ -68,7 +55,11 @@ def photo(request: HttpRequest, pk: Any, kind: str) -> FileResponse:
     )
     if found is None:
         raise Http404
-    return _private_file(getattr(found, PHOTO_KINDS[kind]), found.content_type)
+    return private_file_response(
+        getattr(found, PHOTO_KINDS[kind]),
+        as_attachment=False,
+        content_type=found.content_type,
+    )
 
 
 @require_safe
@@ -84,6 +75,4 @@ def certificate_document(request: HttpRequest, pk: int) -> FileResponse:
     )
     if found is None:
         raise Http404
-    # The action stored the file under the extension its content was sniffed as.
-    content_type = mimetypes.guess_type(found.document.name)[0]
-    return _private_file(found.document, content_type or "application/octet-stream")
+    return private_file_response(found.document, as_attachment=False)

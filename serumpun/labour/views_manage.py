@@ -7,8 +7,6 @@ record is a 404, found or not.
 
 from __future__ import annotations
 
-import mimetypes
-from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
@@ -31,6 +29,7 @@ from serumpun.accounts.roles import require_permission as require
 from serumpun.core.access import get_visible_or_404
 from serumpun.core.errors import ConflictError
 from serumpun.core.models import AuditEvent
+from serumpun.core.uploads import private_file_response
 from serumpun.labour import actions_manage, actions_profiles
 from serumpun.labour.forms import add_action_errors
 from serumpun.labour.forms_manage import (
@@ -285,19 +284,7 @@ def job_order_document(request: HttpRequest, pk: int) -> FileResponse:
     found = JobOrderDocument.objects.filter(pk=pk, job_order__in=orders).first()
     if found is None:
         raise Http404
-    try:
-        handle = found.file.open("rb")
-    except FileNotFoundError as exc:  # the row outlived its file (restored backup)
-        raise Http404 from exc
-    # The action stored the file under the extension its content was sniffed as.
-    content_type = mimetypes.guess_type(found.file.name)[0]
-    response = FileResponse(
-        handle,
-        content_type=content_type or "application/octet-stream",
-        filename=PurePath(found.file.name).name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(found.file, as_attachment=False)
 
 
 # --- Seekers' document status -----------------------------------------------------------------

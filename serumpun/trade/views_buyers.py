@@ -7,8 +7,6 @@ another buyer's profile or permit is a 404; a role that may never see the page i
 
 from __future__ import annotations
 
-import mimetypes
-from pathlib import PurePath
 from typing import Any, cast
 
 from django.contrib import messages
@@ -32,6 +30,7 @@ from serumpun.accounts.roles import has_permission
 from serumpun.accounts.roles import require_permission as require
 from serumpun.core.access import get_visible_or_404
 from serumpun.core.errors import ConflictError
+from serumpun.core.uploads import private_file_response
 from serumpun.labour.forms import add_action_errors
 from serumpun.labour.views import page_of, query_without, render_list
 from serumpun.trade import actions_buyers as actions
@@ -281,19 +280,7 @@ def buyer_permit_document(request: HttpRequest, pk: int) -> FileResponse:
     permit = get_visible_or_404(_permits(), request.user, pk=pk)
     if not permit.document:
         raise Http404
-    try:
-        handle = permit.document.open("rb")
-    except FileNotFoundError as exc:  # the row outlived its file (restored backup)
-        raise Http404 from exc
-    # The action stored the file under the extension its content was sniffed as.
-    content_type = mimetypes.guess_type(permit.document.name)[0]
-    response = FileResponse(
-        handle,
-        content_type=content_type or "application/octet-stream",
-        filename=PurePath(permit.document.name).name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(permit.document, as_attachment=False)
 
 
 # --- The trade attaché's directory, detail page and verification queue ----------------------

@@ -30,7 +30,7 @@ from serumpun.accounts.models import Organisation, User
 from serumpun.accounts.roles import require_permission
 from serumpun.core.access import get_visible_or_404
 from serumpun.core.errors import ConflictError
-from serumpun.core.uploads import UploadTooLarge
+from serumpun.core.uploads import UploadTooLarge, private_file_response
 from serumpun.exporters.models import Product
 from serumpun.trade import actions_deals as actions
 from serumpun.trade.forms_deals import (
@@ -217,12 +217,12 @@ def lead_attachment(request: HttpRequest, pk: int, message_id: int) -> FileRespo
     message = get_object_or_404(lead.messages, pk=message_id)
     if not message.attachment:
         raise Http404
-    response = FileResponse(
-        message.attachment.open("rb"), content_type=message.attachment_type or None
+    return private_file_response(
+        message.attachment,
+        as_attachment=True,
+        content_type=message.attachment_type,
+        filename="",
     )
-    response["Content-Disposition"] = "attachment"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- Buyer reports --------------------------------------------------------------------------

@@ -35,6 +35,10 @@ def test_attache_schedules_and_buyer_prints_agenda(live_server, page, shot):
     agenda = page.locator("[data-agenda]")
     expect(agenda).to_have_count(1)
     expect(agenda.locator("tbody tr")).to_have_count(2)
+    expect(agenda.locator(".agenda-zone")).to_contain_text(
+        "Waktu Malaysia (MYT, UTC+8)"
+    )
+    expect(agenda.locator("thead")).to_contain_text("(MYT)")
     page.emulate_media(media="print")
     expect(page.locator(".no-print")).to_be_hidden()
     shot("trade-event-agenda-print")

@@ -25,7 +25,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from serumpun.accounts.models import Organisation, User
-from serumpun.accounts.roles import Role, has_permission
+from serumpun.accounts.roles import has_permission
 from serumpun.core import audit
 from serumpun.core.errors import ConflictError
 from serumpun.core.models import HSCode, Subdivision
@@ -41,6 +41,7 @@ from serumpun.trade.models import (
     BuyerType,
     Verification,
 )
+from serumpun.trade.recipients import organisation_members, trade_attaches
 
 __all__ = [
     "PROFILE_FIELDS",
@@ -49,10 +50,8 @@ __all__ = [
     "create_buyer_profile",
     "may_keep_profile",
     "normalise_ssm",
-    "organisation_members",
     "permit_rules",
     "remove_permit",
-    "trade_attaches",
     "update_buyer_profile",
     "update_permit",
     "verify_buyer",
@@ -115,24 +114,6 @@ def may_keep_profile(user: Any, organisation: Organisation) -> bool:
         return True
     return has_permission(user, "request.post") and (
         organisation.pk in user.organisation_ids
-    )
-
-
-def organisation_members(organisation: Organisation) -> list[User]:
-    """The organisation's active members (who are told about its records)."""
-    return list(
-        User.objects.filter(
-            memberships__organisation=organisation, is_active=True
-        ).distinct()
-    )
-
-
-def trade_attaches() -> list[User]:
-    """The embassy's active trade attachés (who verify buyers and their permits)."""
-    return list(
-        User.objects.filter(
-            memberships__role=Role.TRADE_ATTACHE, is_active=True
-        ).distinct()
     )
 
 
@@ -360,7 +341,7 @@ def verify_buyer(
             organisation=locked.organisation,
         )
         notify(
-            organisation_members(locked.organisation),
+            organisation_members(locked.organisation_id),
             subject=BUYER_SUBJECTS[decision],
             body=reason,
             url=reverse("trade:buyer_profile"),
@@ -574,7 +555,7 @@ def verify_permit(
             organisation=organisation,
         )
         notify(
-            organisation_members(organisation),
+            organisation_members(organisation.pk),
             subject=PERMIT_SUBJECTS[decision],
             body=f"{permit_title(locked.requirement_id)} {locked.number}\n{reason}".strip(),
             url=reverse("trade:buyer_profile"),

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from serumpun.accounts.models import Organisation, User
-from serumpun.accounts.roles import Role, has_permission
+from serumpun.accounts.roles import has_permission
 from serumpun.core import audit
 from serumpun.core.errors import ConflictError
 from serumpun.core.notifications import notify
@@ -48,6 +48,7 @@ from serumpun.trade.models import (
     StageChange,
 )
 from serumpun.trade.models_deals import is_deal_tracker
+from serumpun.trade.recipients import organisation_members, trade_attaches
 from serumpun.trade.rules import deals as rules
 
 MAX_TEXT = 5000
@@ -184,24 +185,6 @@ def side_of(user: Any, introduction: Introduction) -> str | None:
     return None
 
 
-def _members(organisation_id: int | None) -> list[User]:
-    if organisation_id is None:
-        return []
-    return list(
-        User.objects.filter(
-            memberships__organisation_id=organisation_id, is_active=True
-        ).distinct()
-    )
-
-
-def _attaches() -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__role=Role.TRADE_ATTACHE, is_active=True
-        ).distinct()
-    )
-
-
 def _lead_url(introduction: Introduction) -> str:
     return reverse("trade:lead_detail", args=[introduction.pk])
 
@@ -216,7 +199,7 @@ def _notify_side(
         else introduction.msme.organisation_id
     )
     notify(
-        _members(organisation_id),
+        organisation_members(organisation_id),
         subject=subject,
         body=body,
         url=_lead_url(introduction),
@@ -591,7 +574,7 @@ def remind_idle_leads(*, as_of: dt.date) -> int:
                 kind="trade.lead",
             )
         notify(
-            _attaches(),
+            trade_attaches(),
             subject=ngettext_lazy(
                 "%(count)d lead has had no activity for two weeks",
                 "%(count)d leads have had no activity for two weeks",
@@ -660,7 +643,7 @@ def report_buyer(
             fields=["buyer", "reason", "details"],
         )
         notify(
-            _attaches(),
+            trade_attaches(),
             subject=gettext_lazy("A supplier reported a buyer"),
             url=reverse("trade:report_queue"),
             kind="trade.report",

@@ -29,7 +29,6 @@ from serumpun.core.models import HSCode, Port
 from serumpun.core.notifications import notify
 from serumpun.exporters.models import MSME, CertificateKind
 from serumpun.exporters.models import Verification as MSMEVerification
-from serumpun.trade.actions_buyers import organisation_members
 from serumpun.trade.models import (
     BuyerProfile,
     Incoterm,
@@ -37,6 +36,7 @@ from serumpun.trade.models import (
     RequestVisibility,
     SourcingRequest,
 )
+from serumpun.trade.recipients import organisation_members
 
 __all__ = [
     "close_expired_requests",
@@ -273,7 +273,7 @@ def close_request(
         )
         if not owner:
             notify(
-                organisation_members(locked.buyer),
+                organisation_members(locked.buyer_id),
                 subject=gettext_lazy("The trade attaché closed your sourcing request"),
                 body=f"{locked.title}\n{reason}".strip(),
                 url=reverse("trade:request_detail", args=[locked.pk]),

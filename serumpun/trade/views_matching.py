@@ -96,12 +96,18 @@ def request_matches(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @login_required
 def request_fit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Which of the MSME owner's products fit a request, and what blocks them."""
+    """Which of the MSME owner's products fit a request, and what blocks them.
+
+    The request page loads it with htmx and gets only the fit block.
+    """
     user = _user(request)
     sourcing = get_visible_or_404(SourcingRequest.objects.all(), user, pk=pk)
     msme = _own_msme(user)
     found = matching.fit_for_msme(sourcing, msme, as_of=timezone.localdate())
     context = {"sourcing": sourcing, "cards": _cards(found)}
+    htmx = request.htmx  # type: ignore[attr-defined]
+    if htmx and not htmx.history_restore_request:
+        return render(request, "trade/matching/fit.html#fit", context)
     return render(request, "trade/matching/fit.html", context)
 
 

@@ -82,6 +82,19 @@ def test_the_msme_sees_its_fit_and_opportunities(client, sourcing) -> None:  # t
     assert request.title in page
 
 
+def test_the_fit_panel_answers_htmx_with_only_its_block(client, sourcing) -> None:  # type: ignore[no-untyped-def]
+    request, _ = sourcing
+    product = supplier(capacity="100")
+    client.force_login(
+        make_user(Role.MSME_OWNER, organisation=product.msme.organisation)
+    )
+    url = reverse("trade:request_fit", args=[request.pk])
+    block = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert block.lstrip().startswith('<div class="stack trade-matching">')
+    assert product.name_id in block and "<html" not in block
+    assert "<html" in client.get(url).content.decode()
+
+
 def test_only_the_pledging_msme_answers(client, sourcing) -> None:  # type: ignore[no-untyped-def]
     request, buyer = sourcing
     a, b = supplier(capacity="3000"), supplier(capacity="2500")

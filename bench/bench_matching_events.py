@@ -30,6 +30,7 @@ non-zero when the 0.98 target or the time limit is missed, or a schedule breaks 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import random
 import statistics
@@ -105,6 +106,19 @@ def build_problem(
     return problem, n_wishes
 
 
+def with_unavailability(problem: EventProblem, share: float, seed: int) -> EventProblem:
+    """The same event with `share` of the participants away for 1–4 random slots each."""
+    rng = random.Random(seed + 1)
+    away = {
+        person: frozenset(
+            rng.sample(range(problem.slots), min(problem.slots, rng.randint(1, 4)))
+        )
+        for person in (*problem.buyers, *problem.msmes)
+        if rng.random() < share
+    }
+    return dataclasses.replace(problem, unavailable=away)
+
+
 def violations(problem: EventProblem, meetings: tuple[Meeting, ...]) -> list[str]:
     """Every constraint a schedule breaks (empty when it is valid)."""
     found = []
@@ -120,6 +134,12 @@ def violations(problem: EventProblem, meetings: tuple[Meeting, ...]) -> list[str
     found += [f"pair {m.pair} not wished" for m in meetings if m.pair not in weight_of]
     tables = Counter((m.slot, m.table) for m in meetings)
     found += [f"table {t} double-booked" for t, n in tables.items() if n > 1]
+    found += [
+        f"{p} away in slot {m.slot}"
+        for m in meetings
+        for p in (m.buyer, m.msme)
+        if m.slot in problem.unavailable.get(p, ())
+    ]
     return found
 
 
@@ -162,6 +182,12 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 (one report, to
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--unavailable",
+        type=float,
+        default=0.0,
+        help="share of participants away for 1–4 random slots (default 0)",
+    )
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
     if args.quick:
@@ -176,11 +202,18 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 (one report, to
         max_meetings=args.max_meetings,
         seed=args.seed,
     )
+    if args.unavailable:
+        problem = with_unavailability(problem, args.unavailable, args.seed)
     print(
         f"event: {args.buyers} buyers × {args.msmes} MSMEs × {args.slots} slots, "
         f"{args.tables} tables, ≤ {args.max_meetings} meetings each; "
         f"{n_wishes} wishes → {len(problem.candidates)} candidate pairs "
         f"(seed {args.seed}, time limit {args.time_limit:g} s, {args.workers} workers)"
+        + (
+            f"; {len(problem.unavailable)} participants away for some slots"
+            if args.unavailable
+            else ""
+        )
     )
 
     engine_s: list[float] = []

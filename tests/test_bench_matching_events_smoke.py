@@ -6,12 +6,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_event_benchmark_runs_and_reports_ratios():
+@pytest.mark.parametrize("extra", [[], ["--unavailable", "0.3"]])
+def test_event_benchmark_runs_and_reports_ratios(extra):
+    script = str(ROOT / "bench" / "bench_matching_events.py")
     result = subprocess.run(  # noqa: S603 (our own script, fixed arguments)
-        [sys.executable, str(ROOT / "bench" / "bench_matching_events.py"), "--quick"],
+        [sys.executable, script, "--quick", *extra],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -24,3 +28,4 @@ def test_event_benchmark_runs_and_reports_ratios():
     assert "ratio objective / greedy objective" in out
     assert "moved" in out
     assert "all targets met" in out
+    assert ("away for some slots" in out) == bool(extra)

@@ -34,6 +34,7 @@ are free). Repairing a schedule after a withdrawal lives in `rules/rescheduling.
 from __future__ import annotations
 
 import math
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -410,43 +411,59 @@ def slot_by_solver(
     *,
     time_limit_s: float,
     workers: int,
-) -> list[Meeting]:
-    """Place pairs respecting unavailability, maximising the weight placed (some may drop)."""
-    if not pairs:
-        return []
+    hint: Iterable[Meeting] = (),
+) -> tuple[list[Meeting], int, str]:
+    """Pairs placed in slots respecting unavailability, maximising the weight placed.
+
+    A time-indexed model (one variable per pair × slot both can attend): each pair at
+    most once, each participant at most once per slot and at most `max_meetings` in all,
+    at most `tables` per slot. Given every candidate it is the whole problem, so its
+    bound is a proven bound on any schedule. Returns (meetings, bound, status).
+    """
+    usable = [c for c in pairs if c.weight > 0]
+    if not usable or problem.slots == 0 or problem.tables == 0:
+        return [], 0, STATUS_EMPTY
     model = cp_model.CpModel()
     x: dict[tuple[int, int], cp_model.IntVar] = {}
-    for i, c in enumerate(pairs):
+    for i, c in enumerate(usable):
         free = set(problem.free_slots(c.buyer)) & set(problem.free_slots(c.msme))
         for s in sorted(free):
             x[(i, s)] = model.new_bool_var(f"x{i}_{s}")
     by_pair: dict[int, list[cp_model.IntVar]] = defaultdict(list)
     by_slot: dict[int, list[cp_model.IntVar]] = defaultdict(list)
     by_person_slot: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+    by_person: dict[int, list[cp_model.IntVar]] = defaultdict(list)
     for (i, s), var in x.items():
         by_pair[i].append(var)
         by_slot[s].append(var)
-        by_person_slot[(pairs[i].buyer, s)].append(var)
-        by_person_slot[(pairs[i].msme, s)].append(var)
-    for vars_ in by_pair.values():
-        model.add_at_most_one(vars_)
-    for vars_ in by_person_slot.values():
+        for person in (usable[i].buyer, usable[i].msme):
+            by_person_slot[(person, s)].append(var)
+            by_person[person].append(var)
+    for vars_ in (*by_pair.values(), *by_person_slot.values()):
         model.add_at_most_one(vars_)
     for vars_ in by_slot.values():
         model.add(sum(vars_) <= problem.tables)
-    model.maximize(sum(pairs[i].weight * var for (i, _), var in x.items()))
+    for vars_ in by_person.values():
+        if len(vars_) > problem.max_meetings:
+            model.add(sum(vars_) <= problem.max_meetings)
+    model.maximize(sum(usable[i].weight * var for (i, _), var in x.items()))
+    started = {(m.buyer, m.msme, m.slot) for m in hint}
+    for (i, s), var in x.items():
+        model.add_hint(var, (usable[i].buyer, usable[i].msme, s) in started)
     solver = make_solver(time_limit_s, workers)
     code = solver.solve(model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return []
-    placed = [(pairs[i], s) for (i, s), var in x.items() if solver.boolean_value(var)]
-    return _number_tables(placed)
+        return [], 0, STATUS_UNKNOWN
+    placed = [(usable[i], s) for (i, s), var in x.items() if solver.boolean_value(var)]
+    bound = math.floor(solver.best_objective_bound + 1e-6)
+    return _number_tables(placed), bound, status_name(code)
 
 
 def schedule_event(
     problem: EventProblem, *, time_limit_s: float = 60.0, workers: int = 2
 ) -> Schedule:
     """The schedule of largest total weight the solver finds, with its proven bound."""
+    deadline = time.monotonic() + time_limit_s
     greedy = greedy_schedule(problem)
     pairs, _, bound, status, seconds = choose_pairs(
         problem,
@@ -455,9 +472,34 @@ def schedule_event(
         hint=[m.pair for m in greedy.meetings],
     )
     if problem.has_unavailability:
-        meetings = slot_by_solver(
-            problem, pairs, time_limit_s=time_limit_s, workers=workers
+        # The chosen pairs may not all fit the slots people can attend, and pairs left
+        # out might: place the chosen ones (from a colouring that ignores who is away);
+        # unless that reaches the pair model's bound (then it is optimal), solve the
+        # whole time-indexed model from that start (exact when it proves optimality;
+        # never worse than the start). The two share what is left of the time limit.
+        def left(share: float) -> float:
+            return max(1.0, (deadline - time.monotonic()) * share)
+
+        meetings, _, _ = slot_by_solver(
+            problem,
+            pairs,
+            time_limit_s=left(0.5),
+            workers=workers,
+            hint=slot_by_colouring(pairs, problem.slots, problem.tables),
         )
+        if sum(m.weight for m in meetings) < bound:
+            found, full_bound, full_status = slot_by_solver(
+                problem,
+                problem.candidates,
+                time_limit_s=left(1.0),
+                workers=workers,
+                hint=meetings,
+            )
+            if sum(m.weight for m in found) > sum(m.weight for m in meetings):
+                meetings = found
+            if full_status in (STATUS_OPTIMAL, STATUS_FEASIBLE):  # a proven bound too
+                bound = min(bound, max(full_bound, sum(m.weight for m in meetings)))
+            status = full_status if full_status != STATUS_UNKNOWN else STATUS_FEASIBLE
     else:
         meetings = slot_by_colouring(pairs, problem.slots, problem.tables)
     objective = sum(m.weight for m in meetings)

@@ -278,3 +278,23 @@ def test_reschedule_moves_as_few_as_possible_when_a_slot_becomes_unavailable():
     assert result.dropped == ()
     assert result.moved_count == 1
     assert result.moved[0][1] == meetings[0].slot
+
+
+def test_unavailability_can_make_other_pairs_better_than_the_pair_models_choice():
+    # The pair model (which ignores slots) takes 1–100 and 2–101 (10), but buyers 1 and 2
+    # can only come in slot 0, which has one table: placing its choice gives 5. Meeting
+    # 1–100 in slot 0 and 3–101 in slot 1 gives 9, the optimum (found by hypothesis).
+    problem = EventProblem(
+        slots=2,
+        tables=1,
+        max_meetings=1,
+        buyers=(1, 2, 3),
+        msmes=(100, 101),
+        candidates=(Candidate(1, 100, 5), Candidate(2, 101, 5), Candidate(3, 101, 4)),
+        unavailable={1: frozenset({1}), 2: frozenset({1}), 3: frozenset({0})},
+    )
+    schedule = schedule_event(problem, time_limit_s=5, workers=1)
+    assert schedule.objective == brute_force_optimum(problem) == 9
+    assert broken_constraints(problem, schedule.meetings) == []
+    assert schedule.bound == 9
+    assert schedule.status == "optimal"

@@ -67,6 +67,7 @@ from serumpun.exporters.rules.regions import (
     parse_aliases,
 )
 from serumpun.exporters.search import refresh_catalogue_tokens
+from serumpun.exporters.signals import products_changed
 
 if TYPE_CHECKING:
     from serumpun.accounts.models import User
@@ -583,6 +584,10 @@ def _write(plan: UpsertPlan, pks: Mapping[str, int], *, by: User | None) -> set[
             objects, [*sorted(fields), "updated_at"], batch_size=size
         )
         written.update(fields)
+    if plan.updates:
+        products_changed.send(
+            sender=MSME, msme_ids=[pks[nib] for nib, _changes in plan.updates]
+        )
     moved = [pks[nib] for nib, changes in plan.updates if "regency_id" in changes]
     if moved:
         refresh_catalogue_tokens(msme_ids=moved)

@@ -32,6 +32,7 @@ from serumpun.core import audit
 from serumpun.core.errors import ConflictError
 from serumpun.exporters import images
 from serumpun.exporters.models import MSME, Certificate, Product
+from serumpun.exporters.signals import products_changed
 from serumpun.readiness import book
 from serumpun.readiness.config import MARKETS, assessment_config
 from serumpun.readiness.facts import facts_from_rows, load_answers, load_rows
@@ -321,6 +322,7 @@ def _persist(
         )
         results.append(result)
     Assessment.objects.bulk_create(created, batch_size=BULK_BATCH)
+    products_changed.send(sender=Assessment, product_ids=product_ids)
 
     agencies: dict[str, str | None] = {}
     gaps: list[Gap] = []

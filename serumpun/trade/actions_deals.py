@@ -35,6 +35,7 @@ from serumpun.core.notifications import notify
 from serumpun.core.uploads import check_document
 from serumpun.exporters.models import MSME, Product
 from serumpun.logistics import network
+from serumpun.trade import facts
 from serumpun.trade.models import (
     BuyerReport,
     Introduction,
@@ -490,6 +491,8 @@ def post_message(
         if side == rules.MSME and introduction.msme_responded_at is None:
             changes["msme_responded_at"] = now
         Introduction.objects.filter(pk=introduction.pk).update(**changes)
+        if "msme_responded_at" in changes:  # update() sends no signal: matching facts
+            facts.refresh(msme_ids=[introduction.msme_id])
         for name, value in changes.items():
             setattr(introduction, name, value)
         audit.record(

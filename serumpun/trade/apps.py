@@ -14,6 +14,7 @@ class TradeConfig(AppConfig):
     def ready(self) -> None:
         # Each part of the app registers its menu entries, home figures and daily jobs.
         from serumpun.trade import (
+            facts,
             setup_buyers,
             setup_deals,
             setup_events,
@@ -22,3 +23,4 @@ class TradeConfig(AppConfig):
 
         for part in (setup_buyers, setup_matching, setup_deals, setup_events):
             part.register()
+        facts.connect()

@@ -39,7 +39,7 @@ from django.utils import timezone
 from serumpun.accounts.models import Organisation, User
 from serumpun.core.demo import SeedContext, register_seeder
 from serumpun.exporters.models import Product
-from serumpun.trade import matching
+from serumpun.trade import facts, matching
 from serumpun.trade.actions_deals import DealValue, to_usd
 from serumpun.trade.models import (
     BuyerReport,
@@ -419,6 +419,11 @@ def _backdate(leads: list[int]) -> None:
         introduction=OuterRef("pk"), to_stage="introduced"
     ).values("at")[:1]
     Introduction.objects.filter(pk__in=leads).update(created_at=Subquery(introduced))
+    facts.refresh(  # update() sends no signal: the suppliers' matching facts
+        msme_ids=Introduction.objects.filter(pk__in=leads).values_list(
+            "msme_id", flat=True
+        )
+    )
 
 
 def _report(ctx: SeedContext, today: dt.date) -> None:
@@ -559,6 +564,7 @@ def _seed_bulk(ctx: SeedContext, today: dt.date) -> list[int]:
         for change in changes:
             change.introduction_id = change.introduction.pk
         StageChange.objects.bulk_create(changes, batch_size=ctx.batch_size)
+        facts.refresh(msme_ids={lead.msme_id for lead in leads})  # no signals in bulk
     return [lead.pk for lead in leads]
 
 

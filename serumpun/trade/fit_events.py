@@ -109,7 +109,7 @@ def pair_fits(
     if not buyers or not msmes:
         return fits
     loaded = matching.load_candidates(
-        Product.objects.filter(msme_id__in=msmes, is_active=True), as_of=as_of
+        matching.facts_of(msme_id__in=msmes, is_active=True), as_of=as_of
     )
     candidates = loaded.candidates
     if not len(candidates):

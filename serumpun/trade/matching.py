@@ -1,9 +1,10 @@
 """Supplier matching from the database: load candidate arrays, run the engine, word results.
 
 The engine (`rules/matching.py`) is pure; this module reads what it needs in a constant
-number of queries (products, certificates and their product links, latest readiness
-assessments, introduction history, the buyer's permits), builds the candidate arrays and
-turns the engine's reason/blocker codes into translated text.
+number of queries (the products' matching facts — `models_facts.py`, kept by `facts.py`:
+product, MSME, certificates, introductions and latest readiness assessment in one row —
+and the buyer's permits), builds the candidate arrays and turns the
+engine's reason/blocker codes into translated text.
 
 Public read API (used by views, the API, deals and events):
 `evaluate_product`, `match_request`, `opportunities_for_msme`, `pair_scores`, `as_dict`.
@@ -22,19 +23,19 @@ from typing import Any
 
 import numpy as np
 import yaml
-from django.apps import apps
 from django.conf import settings as django_settings
-from django.db.models import Count, F, FilteredRelation, FloatField, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db import connections
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from serumpun.exporters.models import Certificate, CertificateKind, Product
-from serumpun.exporters.models import Verification as MSMEVerification
+from serumpun.exporters.models import CertificateKind, Product
 from serumpun.readiness import knowledge
+from serumpun.trade.facts import RESPONSE_DAYS, certificate_days, introduction_history
 from serumpun.trade.models import (
     BuyerPermit,
     BuyerProfile,
+    ProductFacts,
     RequestVisibility,
     SourcingRequest,
 )
@@ -45,12 +46,6 @@ from serumpun.trade.rules.matching import Blocker, Candidates, Match, Reason
 
 MARKET = "MY"
 PORT_LOCODE = "IDPJG"  # Panjang, Lampung's container port (data/ports.csv)
-IMPORTER_GATE = (
-    "importer_permit"  # the buyer's side: checked against BuyerPermit instead
-)
-RESPONSE_DAYS = 7
-WON_STAGES = ("ordered", "shipped", "paid")
-LOST_STAGE = "lost"
 KINDS = tuple(CertificateKind.values)
 HS_SUBHEADING_DIGITS = 6
 
@@ -79,34 +74,24 @@ def port_position() -> tuple[float, float]:
 
 # --- loading -----------------------------------------------------------------------------
 
-#: Decimal columns read as floats (the arrays are floats; Decimal conversion per value
-#: was a fifth of the endpoint's time).
-FLOAT_FIELDS = {
-    "capacity_f": "monthly_capacity_kg",
-    "fob_f": "fob_price_usd_per_kg",
-    "msme_lat_f": "msme__lat",
-    "msme_lon_f": "msme__lon",
-    "regency_lat_f": "msme__regency__lat",
-    "regency_lon_f": "msme__regency__lon",
-}
-PRODUCT_FIELDS = (
-    "pk",
+#: What the loader reads of each product's matching facts (trade/facts.py keeps them).
+FACT_FIELDS = (
+    "product_id",
     "msme_id",
-    "hs_code_id",
-    "capacity_f",
-    "fob_f",
+    "hs_code",
+    "monthly_capacity_kg",
+    "fob_usd_per_kg",
     "is_active",
-    "msme__verification",
-    "msme_lat_f",
-    "msme_lon_f",
-    "regency_lat_f",
-    "regency_lon_f",
-    "name_id",
-    "name_en",
-    "name_ms",
-    "description_id",
-    "description_en",
-    "description_ms",
+    "msme_verified",
+    "lat",
+    "lon",
+    "regency__lat",
+    "regency__lon",
+    "readiness",
+    "failed_gates",
+    "certificates",
+    "introductions",
+    "text",
 )
 
 
@@ -122,177 +107,88 @@ class Loaded:
         return text_rules.cached_index(tuple(self.texts))
 
 
-def _float(value: Any) -> float:
-    return float("nan") if value is None else float(value)
-
-
-#: Up to this many ids go into a query as a literal list (cheaper than re-running the
-#: candidate subquery in every query); more use the subquery (bounded SQL size).
-ID_LIST_MAX = 5000
-
-
-def _ids(ids: Sequence[int], subquery: QuerySet[Any]) -> Sequence[int] | QuerySet[Any]:
-    return ids if len(ids) <= ID_LIST_MAX else subquery
+def facts_of(**lookup: Any) -> QuerySet[ProductFacts]:
+    """The matching facts of the products that match `lookup` (ProductFacts fields)."""
+    return ProductFacts.objects.filter(**lookup)
 
 
 def load_candidates(
-    products: QuerySet[Product], *, as_of: dt.date, kinds: Sequence[str] = KINDS
+    facts: QuerySet[ProductFacts], *, as_of: dt.date, kinds: Sequence[str] = KINDS
 ) -> Loaded:
-    """Candidate arrays for these products (three queries whatever their number).
+    """Candidate arrays for these products' facts: one query whatever their number.
 
-    The products come with their latest Malaysian assessment joined in; certificates are
-    read only for `kinds` (a request's required kinds: the only columns the engine reads),
-    and not at all when there are none.
+    The facts rows come with their regency's position joined in (the fallback for an
+    MSME without its own). Certificates count when their last valid day is on or after
+    `as_of`; only `kinds` get a column (a request's required kinds). Introductions fall
+    due for responsiveness 7 days after they were made, counted from the start of that day.
+
+    The rows are read with the query the ORM compiles but without its per-value
+    converters (a fifth of the endpoint's time): every column is a number, text or a
+    boolean, which the database driver already gives as such (SQLite's booleans as 0/1).
     """
-    latest = FilteredRelation(
-        "assessments",
-        condition=Q(assessments__market=MARKET, assessments__is_latest=True),
-    )
-    rows = list(
-        products.annotate(
-            latest=latest,
-            score_f=Cast("latest__score", FloatField()),
-            **{name: Cast(field, FloatField()) for name, field in FLOAT_FIELDS.items()},
-        )
-        .order_by("pk", "-latest__pk")
-        .values_list(*PRODUCT_FIELDS, "score_f", "latest__gates")
-    )
-    newest: dict[int, Any] = {}
-    for row in rows:  # one row per product: its newest assessment if two are "latest"
-        newest.setdefault(row[0], row)
-    rows = list(newest.values())
-    product_ids = [row[0] for row in rows]
-    msmes = _ids(sorted({row[1] for row in rows}), products.values("msme_id"))
-    kinds = tuple(kinds)
-    held = _certificates_held(msmes, as_of, kinds) if kinds and rows else {}
-    history = _history(msmes, as_of) if rows else {}
+    sql, params = facts.order_by().values_list(*FACT_FIELDS).query.sql_with_params()
+    with connections[facts.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = sorted(cursor.fetchall())  # by product id: ties rank the same every time
     n = len(rows)
+    (
+        product_id,
+        msme_id,
+        hs_code,
+        capacity,
+        fob,
+        active,
+        verified,
+        lat,
+        lon,
+        regency_lat,
+        regency_lon,
+        readiness,
+        failed_gates,
+        held,
+        introductions,
+        texts,
+    ) = zip(*rows, strict=True) if rows else ((),) * len(FACT_FIELDS)
+    kinds = tuple(kinds)
+    day = as_of.isoformat()
     certificates = np.zeros((n, len(kinds)), dtype=bool)
-    for i, row in enumerate(rows):
-        for kind, covered in held.get(row[1], ()):
-            if covered is None or row[0] in covered:
-                certificates[i, kinds.index(kind)] = True
-    lat = np.array(
-        [_float(r[7] if r[7] is not None else r[9]) for r in rows], dtype=np.float64
-    )
-    lon = np.array(
-        [_float(r[8] if r[8] is not None else r[10]) for r in rows], dtype=np.float64
-    )
-    failed = [_failed_gates(r[-1]) for r in rows]
-    port_lat, port_lon = port_position()
-    neutral = (engine.NEUTRAL, engine.NEUTRAL)
-    candidates = Candidates(
-        msme_id=np.array([r[1] for r in rows], dtype=np.int64),
-        product_id=np.array(product_ids, dtype=np.int64),
-        hs_code=np.array([int(r[2]) for r in rows], dtype=np.int64),
-        monthly_capacity_kg=np.array([_float(r[3]) for r in rows], dtype=np.float64),
-        fob_usd_per_kg=np.array([_float(r[4]) for r in rows], dtype=np.float64),
-        readiness=np.array([_float(r[-2]) for r in rows], dtype=np.float64),
-        gates_passed=np.array(
-            [
-                r[-2] is not None and not gates
-                for r, gates in zip(rows, failed, strict=True)
-            ],
-            dtype=bool,
-        ),
-        msme_verified=np.array(
-            [r[6] == MSMEVerification.VERIFIED for r in rows], dtype=bool
-        ),
-        active=np.array([r[5] for r in rows], dtype=bool),
-        kinds=kinds,
-        certificates=certificates,
-        responsiveness=np.array(
-            [history.get(r[1], neutral)[0] for r in rows], dtype=np.float64
-        ),
-        outcome=np.array(
-            [history.get(r[1], neutral)[1] for r in rows], dtype=np.float64
-        ),
-        distance_km=engine.haversine_km(lat, lon, port_lat, port_lon),
-        failed_gates=failed,
-    )
-    texts = [" ".join(part for part in r[11:17] if part) for r in rows]
-    return Loaded(candidates, texts)
-
-
-def _certificates_held(
-    msmes: Sequence[int] | QuerySet[Any], as_of: dt.date, kinds: Sequence[str]
-) -> dict[int, list[tuple[str, set[int] | None]]]:
-    """Per MSME: (kind, products covered or None for all) of certificates valid on the day.
-
-    As in readiness.facts: a certificate that names no product covers all the MSME's
-    products; an expired or rejected one counts as absent. One query: the certificates
-    of `kinds` joined to their product links (a certificate without links comes once,
-    with None).
-    """
-    covered: dict[int, tuple[int, str, set[int] | None]] = {}
-    for pk, msme_id, kind, product_id in (
-        Certificate.objects.valid_on(as_of)
-        .filter(msme_id__in=msmes, kind__in=kinds)
-        .values_list("pk", "msme_id", "kind", "products")
-        .order_by()
-    ):
-        _, _, links = covered.setdefault(
-            pk, (msme_id, kind, None if product_id is None else set())
-        )
-        if links is not None and product_id is not None:
-            links.add(product_id)
-    held: dict[int, list[tuple[str, set[int] | None]]] = defaultdict(list)
-    for msme_id, kind, links in covered.values():
-        held[msme_id].append((kind, links))
-    return held
-
-
-def _failed_gates(gates: Sequence[Mapping[str, Any]] | None) -> tuple[str, ...]:
-    """The keys of an assessment's failed gates, except the buyer's importer permit."""
-    return tuple(
-        str(gate.get("key"))
-        for gate in gates or ()
-        if not gate.get("passed") and gate.get("key") != IMPORTER_GATE
-    )
-
-
-def introduction_model() -> Any:
-    """The deals app's Introduction model, or None while it does not exist yet."""
-    try:
-        return apps.get_model("trade", "Introduction")
-    except LookupError:
-        return None
-
-
-def _history(
-    msmes: Sequence[int] | QuerySet[Any], as_of: dt.date
-) -> dict[int, tuple[float, float]]:
-    """Per MSME: (share of introductions answered within 7 days, share of closed won)."""
-    model = introduction_model()
-    if model is None:
-        return {}
-    due = timezone.make_aware(
+    if kinds:
+        for i, text in enumerate(held):
+            if text:
+                days = certificate_days(text)
+                certificates[i] = [days.get(kind, "") >= day for kind in kinds]
+    due_before = timezone.make_aware(
         dt.datetime.combine(as_of - dt.timedelta(days=RESPONSE_DAYS), dt.time.min)
     )
-    answered = Q(
-        msme_responded_at__isnull=False,
-        msme_responded_at__lte=F("created_at") + dt.timedelta(days=RESPONSE_DAYS),
+    history = np.full((n, 2), engine.NEUTRAL)
+    for i, text in enumerate(introductions):
+        if text:
+            history[i] = introduction_history(text, due_before)
+    floats = functools.partial(np.array, dtype=np.float64)  # None becomes NaN
+    own_lat, own_lon = floats(lat), floats(lon)
+    lat_ = np.where(np.isnan(own_lat), floats(regency_lat), own_lat)
+    lon_ = np.where(np.isnan(own_lon), floats(regency_lon), own_lon)
+    failed = [tuple(text.split()) for text in failed_gates]
+    score = floats(readiness)
+    port_lat, port_lon = port_position()
+    candidates = Candidates(
+        msme_id=np.array(msme_id, dtype=np.int64),
+        product_id=np.array(product_id, dtype=np.int64),
+        hs_code=np.array(hs_code, dtype=np.int64),
+        monthly_capacity_kg=floats(capacity),
+        fob_usd_per_kg=floats(fob),
+        readiness=score,
+        gates_passed=~np.isnan(score) & np.array([not f for f in failed], dtype=bool),
+        msme_verified=np.array(verified, dtype=bool),
+        active=np.array(active, dtype=bool),
+        kinds=kinds,
+        certificates=certificates,
+        responsiveness=history[:, 0].copy(),
+        outcome=history[:, 1].copy(),
+        distance_km=engine.haversine_km(lat_, lon_, port_lat, port_lon),
+        failed_gates=failed,
     )
-    rows = (
-        model.objects.filter(msme_id__in=msmes)
-        .values("msme_id")
-        .annotate(
-            answered=Count("pk", filter=answered),
-            due=Count(
-                "pk", filter=Q(msme_responded_at__isnull=False) | Q(created_at__lte=due)
-            ),
-            won=Count("pk", filter=Q(stage__in=WON_STAGES)),
-            lost=Count("pk", filter=Q(stage=LOST_STAGE)),
-        )
-        .order_by()
-    )
-    history: dict[int, tuple[float, float]] = {}
-    for row in rows:
-        responsiveness = row["answered"] / row["due"] if row["due"] else engine.NEUTRAL
-        closed = row["won"] + row["lost"]
-        outcome = row["won"] / closed if closed else engine.NEUTRAL
-        history[row["msme_id"]] = (responsiveness, outcome)
-    return history
+    return Loaded(candidates, list(texts))
 
 
 def request_facts(
@@ -350,13 +246,12 @@ def request_text(request: SourcingRequest) -> str:
     return f"{request.title} {request.description}"
 
 
-def hs_candidates(request: SourcingRequest) -> QuerySet[Product]:
-    """Catalogue products whose HS code the request accepts (the database filters)."""
+def hs_candidates(request: SourcingRequest) -> QuerySet[ProductFacts]:
+    """Catalogue products whose HS code the request accepts (active, of verified MSMEs)."""
     code = str(request.hs_code_id)
-    products = Product.objects.in_catalogue()
     if request.accept_same_heading:
-        return products.filter(hs_code__code__startswith=code[:4])
-    return products.filter(hs_code_id=code)
+        return facts_of(hs_heading=code[:4], is_active=True, msme_verified=True)
+    return facts_of(hs_code=code, is_active=True, msme_verified=True)
 
 
 # --- public read API -----------------------------------------------------------------------
@@ -367,7 +262,7 @@ def evaluate_product(
 ) -> Match:
     """How one product fits one request: score, eligibility, reasons and blockers."""
     loaded = load_candidates(
-        Product.objects.filter(pk=product.pk),
+        facts_of(product_id=product.pk),
         as_of=as_of,
         kinds=required_kinds(request),
     )
@@ -456,9 +351,7 @@ def opportunities_for_msme(
     )
     if not requests:
         return []
-    loaded = load_candidates(
-        Product.objects.filter(msme=msme, is_active=True), as_of=as_of
-    )
+    loaded = load_candidates(facts_of(msme=msme, is_active=True), as_of=as_of)
     if not len(loaded.candidates):
         return []
     index = loaded.index()
@@ -498,7 +391,7 @@ def _best_for(
 def fit_for_msme(request: SourcingRequest, msme: Any, *, as_of: dt.date) -> list[Match]:
     """Each active product of the MSME judged against the request (best first)."""
     loaded = load_candidates(
-        Product.objects.filter(msme=msme, is_active=True),
+        facts_of(msme=msme, is_active=True),
         as_of=as_of,
         kinds=required_kinds(request),
     )
@@ -556,9 +449,7 @@ def pair_scores(
             "organisation_id", "hs_interests"
         )
     )
-    loaded = load_candidates(
-        Product.objects.filter(msme_id__in=msmes, is_active=True), as_of=as_of
-    )
+    loaded = load_candidates(facts_of(msme_id__in=msmes, is_active=True), as_of=as_of)
     candidates = loaded.candidates
     if not len(candidates):
         return scores
@@ -645,8 +536,12 @@ def _interest_facts(hs_interests: Sequence[Any]) -> list[engine.RequestFacts]:
 # --- wording ------------------------------------------------------------------------------
 
 
+#: Certificate kind → its label (lazy: translated when turned into text).
+KIND_LABELS: dict[str, Any] = dict(CertificateKind.choices)
+
+
 def _kind_label(kind: str) -> str:
-    return str(dict(CertificateKind.choices).get(kind, kind))
+    return str(KIND_LABELS.get(kind, kind))
 
 
 def _kg(value: Any) -> str:

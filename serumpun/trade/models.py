@@ -371,4 +371,5 @@ class SourcingRequest(models.Model):
 # The other trade models, each in its own module (imported so Django registers them).
 from serumpun.trade.models_deals import *  # noqa: E402, F403
 from serumpun.trade.models_events import *  # noqa: E402, F403
+from serumpun.trade.models_facts import *  # noqa: E402, F403
 from serumpun.trade.models_pools import *  # noqa: E402, F403

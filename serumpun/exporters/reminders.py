@@ -22,7 +22,7 @@ from django_tasks import task
 from serumpun.accounts.models import User
 from serumpun.accounts.roles import Role
 from serumpun.core.audit import record
-from serumpun.core.notifications import notify
+from serumpun.core.notifications import Message, notify, notify_each
 from serumpun.exporters.config import expiring_days
 from serumpun.exporters.models import Certificate, Verification
 from serumpun.exporters.search import refresh_lapsed_certificate_tokens
@@ -64,21 +64,21 @@ def remind_expiring_certificates_as_of(as_of: dt.date) -> int:
                     owners_by_org.setdefault(membership.organisation_id, []).append(
                         owner
                     )
-        for certificate in due:
-            recipients = owners_by_org.get(certificate.msme.organisation_id or -1, [])
-            if recipients:
-                notify(
-                    recipients,
-                    subject=_("A certificate expires soon"),
-                    body=_("%(kind)s %(number)s expires on %(date)s. Renew it in time.")
-                    % {
-                        "kind": certificate.get_kind_display(),
-                        "number": certificate.number,
-                        "date": certificate.valid_until.isoformat(),
-                    },
-                    url=reverse("exporters:msme_detail", args=[certificate.msme_id]),
-                    kind="exporters.certificate_expiring",
-                )
+        notify_each(
+            Message(
+                owners_by_org.get(certificate.msme.organisation_id or -1, []),
+                _("A certificate expires soon"),
+                body=_("%(kind)s %(number)s expires on %(date)s. Renew it in time.")
+                % {
+                    "kind": certificate.get_kind_display(),
+                    "number": certificate.number,
+                    "date": certificate.valid_until.isoformat(),
+                },
+                url=reverse("exporters:msme_detail", args=[certificate.msme_id]),
+                kind="exporters.certificate_expiring",
+            )
+            for certificate in due
+        )
         officers = User.objects.filter(
             is_active=True, memberships__role=Role.OFFICER
         ).distinct()

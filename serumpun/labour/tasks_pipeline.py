@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_tasks import task
 
-from serumpun.core.notifications import notify
+from serumpun.core.notifications import Message, notify, notify_each
 from serumpun.labour.actions_pipeline import overseers, pipeline_config
 from serumpun.labour.models import Placement
 from serumpun.labour.models_pipeline import WelfareCheckin
@@ -72,15 +72,16 @@ def remind_welfare_checkins(as_of: str | None = None) -> int:
     if not due:
         return 0
     with transaction.atomic():
-        for checkin in due:
-            worker = checkin.placement.seeker.user
-            if worker is not None:
-                notify(
-                    [worker],
-                    subject=_("How are you? Please check in with the labour office"),
-                    url=reverse("labour:placement_detail", args=[checkin.placement_id]),
-                    kind="labour.checkin",
-                )
+        notify_each(
+            Message(
+                [checkin.placement.seeker.user],
+                _("How are you? Please check in with the labour office"),
+                url=reverse("labour:placement_detail", args=[checkin.placement_id]),
+                kind="labour.checkin",
+            )
+            for checkin in due
+            if checkin.placement.seeker.user is not None
+        )
         notify(
             overseers(),
             subject=ngettext_lazy(

@@ -31,7 +31,7 @@ from serumpun.accounts.models import Organisation, User
 from serumpun.accounts.roles import has_permission
 from serumpun.core import audit
 from serumpun.core.errors import ConflictError
-from serumpun.core.notifications import notify
+from serumpun.core.notifications import Message, notify, notify_each
 from serumpun.core.uploads import check_document
 from serumpun.exporters.models import MSME, Product
 from serumpun.logistics import network
@@ -565,17 +565,19 @@ def remind_idle_leads(*, as_of: dt.date) -> int:
     )
     subject = gettext_lazy("A lead has had no activity for two weeks")
     with transaction.atomic():
-        for lead in idle:
-            notify(
+        notify_each(
+            Message(
                 [
                     *members.get(lead.buyer_id, []),
                     *members.get(lead.msme.organisation_id or 0, []),
                 ],
-                subject=subject,
+                subject,
                 body=lead.request.title,
                 url=_lead_url(lead),
                 kind="trade.lead",
             )
+            for lead in idle
+        )
         notify(
             trade_attaches(),
             subject=ngettext_lazy(

@@ -2,9 +2,9 @@
 
 A product's facts come from the product, its MSME, the MSME's non-rejected certificates
 (with the products they name) and introductions, and the product's latest Malaysian
-assessment. `refresh()`
-recomputes them for given products or MSMEs, locking the product rows so two writers
-cannot interleave, and upserts the rows in the same transaction as the change.
+assessment. `refresh()` recomputes them for given products or MSMEs, locking the product
+rows so two writers cannot interleave, and upserts the rows in the same transaction as
+the change.
 
 Who calls it:
 - model signals, for every single-row write (product, MSME, certificate and its product
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.apps import apps as global_apps
@@ -347,29 +347,22 @@ def _held_by(
 # --- who calls refresh() ------------------------------------------------------------------
 
 
-def _product_saved(sender: Any, instance: Any, raw: bool = False, **kw: Any) -> None:
-    if not raw:
-        refresh([instance.pk], using=kw.get("using") or DEFAULT_DB_ALIAS)
+def _receiver(attribute: str, *, msme: bool, deleted: bool) -> Callable[..., None]:
+    """A post_save (or post_delete) receiver refreshing the product (or all the products
+    of the MSME) whose id is the record's `attribute`: itself or the one it belongs to."""
 
+    def receive(sender: Any, instance: Any, raw: bool = False, **kw: Any) -> None:
+        if raw:  # fixtures load rows in any order: rebuild_matching_facts after
+            return
+        ids = [getattr(instance, attribute)]
+        refresh(
+            () if msme else ids,
+            msme_ids=ids if msme else (),
+            using=kw.get("using") or DEFAULT_DB_ALIAS,
+            existing_only=deleted,
+        )
 
-def _msme_saved(sender: Any, instance: Any, raw: bool = False, **kw: Any) -> None:
-    if not raw:
-        refresh(msme_ids=[instance.pk], using=kw.get("using") or DEFAULT_DB_ALIAS)
-
-
-def _certificate_saved(
-    sender: Any, instance: Any, raw: bool = False, **kw: Any
-) -> None:
-    if not raw:
-        refresh(msme_ids=[instance.msme_id], using=kw.get("using") or DEFAULT_DB_ALIAS)
-
-
-def _certificate_deleted(sender: Any, instance: Any, **kw: Any) -> None:
-    refresh(
-        msme_ids=[instance.msme_id],
-        using=kw.get("using") or DEFAULT_DB_ALIAS,
-        existing_only=True,
-    )
+    return receive
 
 
 def _certificate_links_changed(
@@ -382,34 +375,6 @@ def _certificate_links_changed(
         refresh([instance.pk], using=using)
     else:
         refresh(msme_ids=[instance.msme_id], using=using)
-
-
-def _assessment_saved(sender: Any, instance: Any, raw: bool = False, **kw: Any) -> None:
-    if not raw:
-        refresh([instance.product_id], using=kw.get("using") or DEFAULT_DB_ALIAS)
-
-
-def _assessment_deleted(sender: Any, instance: Any, **kw: Any) -> None:
-    refresh(
-        [instance.product_id],
-        using=kw.get("using") or DEFAULT_DB_ALIAS,
-        existing_only=True,
-    )
-
-
-def _introduction_saved(
-    sender: Any, instance: Any, raw: bool = False, **kw: Any
-) -> None:
-    if not raw:
-        refresh(msme_ids=[instance.msme_id], using=kw.get("using") or DEFAULT_DB_ALIAS)
-
-
-def _introduction_deleted(sender: Any, instance: Any, **kw: Any) -> None:
-    refresh(
-        msme_ids=[instance.msme_id],
-        using=kw.get("using") or DEFAULT_DB_ALIAS,
-        existing_only=True,
-    )
 
 
 def _bulk_changed(
@@ -430,21 +395,22 @@ def connect() -> None:
     from serumpun.trade.models import Introduction
 
     uid = "trade.facts"
-    post_save.connect(_product_saved, sender=Product, dispatch_uid=f"{uid}.product")
-    post_save.connect(_msme_saved, sender=MSME, dispatch_uid=f"{uid}.msme")
-    for signal, on_certificate, on_assessment, on_introduction in (
-        (post_save, _certificate_saved, _assessment_saved, _introduction_saved),
-        (post_delete, _certificate_deleted, _assessment_deleted, _introduction_deleted),
+    # product and MSME rows are deleted only with their facts (the rows cascade)
+    for model, attribute, msme, signals in (
+        (Product, "pk", False, (post_save,)),
+        (MSME, "pk", True, (post_save,)),
+        (Certificate, "msme_id", True, (post_save, post_delete)),
+        (Assessment, "product_id", False, (post_save, post_delete)),
+        (Introduction, "msme_id", True, (post_save, post_delete)),
     ):
-        signal.connect(
-            on_certificate, sender=Certificate, dispatch_uid=f"{uid}.certificate"
-        )
-        signal.connect(
-            on_assessment, sender=Assessment, dispatch_uid=f"{uid}.assessment"
-        )
-        signal.connect(
-            on_introduction, sender=Introduction, dispatch_uid=f"{uid}.introduction"
-        )
+        for signal in signals:
+            deleted = signal is post_delete
+            signal.connect(
+                _receiver(attribute, msme=msme, deleted=deleted),
+                sender=model,
+                weak=False,  # the receiver is a closure: keep it alive
+                dispatch_uid=f"{uid}.{model._meta.model_name}.{'delete' if deleted else 'save'}",
+            )
     m2m_changed.connect(
         _certificate_links_changed,
         sender=Certificate.products.through,

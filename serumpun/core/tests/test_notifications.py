@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from serumpun.accounts.tests.factories import make_user
 from serumpun.accounts.tests.helpers import sign_in
 from serumpun.core.models import Notification
-from serumpun.core.notifications import mark_read, notify
+from serumpun.core.notifications import Message, mark_read, notify, notify_each
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,30 @@ def test_notify_creates_one_row_per_active_recipient_and_mails_after_commit(
         rows = notify([alice, bob, gone, alice], subject="Profile verified", url="/x/")
     assert sorted(r.recipient_id for r in rows) == sorted([alice.pk, bob.pk])
     assert {m.to[0] for m in mail.outbox} == {alice.email, bob.email}
+
+
+def test_notify_each_writes_every_message_in_one_insert(
+    django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    people = [make_user("msme_owner") for _ in range(3)]
+    messages = [
+        Message([person], f"Lead {i} is idle", body="Keripik pisang", url=f"/lead/{i}/")
+        for i, person in enumerate(people)
+    ]
+    messages.append(Message([], "Nobody to tell"))
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        django_assert_num_queries(1),
+    ):
+        rows = notify_each(messages)
+    assert [(r.recipient_id, r.subject, r.url) for r in rows] == [
+        (person.pk, f"Lead {i} is idle", f"/lead/{i}/")
+        for i, person in enumerate(people)
+    ]
+    assert [(m.to[0], m.body) for m in mail.outbox] == [
+        (person.email, f"Keripik pisang\n\n/lead/{i}/")
+        for i, person in enumerate(people)
+    ]
 
 
 def test_each_recipient_reads_it_in_their_language():

@@ -26,7 +26,6 @@ they are throwaway: delete var/bench/ at will.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import random
 import shutil
@@ -41,6 +40,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench._timing import p95_ceil, p95_per_round  # noqa: E402
 
 DATA_VERSION = 3  # 3: catalogue tokens (migration 0003)
 SEED = 20260301
@@ -86,11 +87,6 @@ VARIANTS = [
     ("kemasan 1 kg", "1 kg pack", "bungkusan 1 kg"),
     ("curah", "bulk", "pukal"),
 ]
-
-
-def _p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
 # --- Databases ---------------------------------------------------------------------------------
@@ -373,19 +369,9 @@ def measure(
             body = client.get(SEARCH_URL, headers=headers).json()
             print(f"  {name}: {body['count']:,} matching products")
 
-    p95s: dict[str, list[float]] = {name: [] for name in targets}
-    names = list(targets)
-    for round_no in range(rounds):
-        samples: dict[str, list[float]] = {name: [] for name in names}
-        for i in range(requests):
-            shift = (i + round_no) % len(names)  # rotate who goes first
-            for name in names[shift:] + names[:shift]:
-                samples[name].append(targets[name]() * 1000)
-        for name in names:
-            p95s[name].append(_p95(samples[name]))
-        summary = ", ".join(f"{n} {p95s[n][-1]:.2f} ms" for n in names)
-        print(f"round {round_no + 1}/{rounds}: p95 {summary}")
-    return p95s
+    return p95_per_round(
+        targets, rounds=rounds, requests=requests, percentile=p95_ceil, indent=""
+    )
 
 
 def report(p95s: dict[str, list[float]], scales: list[int]) -> bool:

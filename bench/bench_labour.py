@@ -53,6 +53,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench._timing import ms  # noqa: E402
 from serumpun.labour.rules.allocation import (  # noqa: E402
     allocate,
     greedy_allocate,
@@ -204,10 +205,6 @@ def interleaved(
         baseline()
         baseline_times.append(time.perf_counter() - started)
     return engine_times, baseline_times, results
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.1f} ms"
 
 
 def bench_ranking(

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
 import os
 import random
 import statistics
@@ -35,6 +34,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._timing import p95_ceil, p95_per_round  # noqa: E402
+
 SEED = 20261206
 TOKEN = "bench-logistics-token"  # noqa: S105 (a throwaway database's token)
 QUOTE_URL = "/api/v1/logistics/quotes"
@@ -46,11 +47,6 @@ LAMPUNG = [
 ]  # fmt: skip
 DESTINATIONS = ["MYPKG", "MYPGU", "MYPEN"]
 EXPIRED_SHARE = 0.2
-
-
-def _p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
 def build(path: Path, extra_rates: int) -> None:
@@ -163,19 +159,9 @@ def measure(*, rounds: int, requests: int) -> dict[str, list[float]]:
         for _ in range(3):
             run()
     print(f"  options per quote: {min(options_seen)}–{max(options_seen)}")
-    p95s: dict[str, list[float]] = {name: [] for name in targets}
-    names = list(targets)
-    for round_no in range(rounds):
-        samples: dict[str, list[float]] = {name: [] for name in names}
-        for i in range(requests):
-            shift = (i + round_no) % len(names)  # rotate who goes first
-            for name in names[shift:] + names[:shift]:
-                samples[name].append(targets[name]() * 1000)
-        for name in names:
-            p95s[name].append(_p95(samples[name]))
-        summary = ", ".join(f"{n} {p95s[n][-1]:.2f} ms" for n in names)
-        print(f"round {round_no + 1}/{rounds}: p95 {summary}")
-    return p95s
+    return p95_per_round(
+        targets, rounds=rounds, requests=requests, percentile=p95_ceil, indent=""
+    )
 
 
 def report(p95s: dict[str, list[float]]) -> bool:

@@ -38,6 +38,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._timing import interleaved, ms, p95_per_round  # noqa: E402
+
 BENCH_DB = ROOT / "var" / "bench" / "matching.sqlite3"
 TOKEN = "bench-matching-token"  # noqa: S105 (a throwaway database's token)
 AS_OF = date(2026, 12, 6)
@@ -83,34 +85,6 @@ WORDS = [
 TARGET_MATCH = 5.0
 TARGET_API = 20.0
 REQUEST_HS = 200893
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.1f} ms"
-
-
-def p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
-def interleaved(
-    runs: dict[str, Callable[[], Any]], rounds: int
-) -> dict[str, list[float]]:
-    """Each run once per round, the order rotating; seconds per run and round."""
-    names = list(runs)
-    times: dict[str, list[float]] = {name: [] for name in names}
-    for round_no in range(rounds):
-        shift = round_no % len(names)
-        for name in names[shift:] + names[:shift]:
-            started = time.perf_counter()
-            runs[name]()
-            times[name].append(time.perf_counter() - started)
-        print(
-            f"  round {round_no + 1}/{rounds}: "
-            + ", ".join(f"{n} {ms(times[n][-1])}" for n in names)
-        )
-    return times
 
 
 # --- (a) the pure engine ---------------------------------------------------------------------
@@ -406,20 +380,7 @@ def bench_api(request_id: int, rounds: int, requests: int) -> float:
     for run in targets.values():
         for _ in range(3):
             run()
-    names = list(targets)
-    p95s: dict[str, list[float]] = {name: [] for name in names}
-    for round_no in range(rounds):
-        samples: dict[str, list[float]] = {name: [] for name in names}
-        for i in range(requests):
-            shift = (i + round_no) % len(names)
-            for name in names[shift:] + names[:shift]:
-                samples[name].append(targets[name]() * 1000)
-        for name in names:
-            p95s[name].append(p95(samples[name]))
-        print(
-            f"  round {round_no + 1}/{rounds}: p95 "
-            + ", ".join(f"{n} {p95s[n][-1]:.2f} ms" for n in names)
-        )
+    p95s = p95_per_round(targets, rounds=rounds, requests=requests)
     api = statistics.median(p95s["matches"])
     base = statistics.median(p95s["healthz"])
     print(f"  medians of p95: matches {api:.2f} ms, healthz {base:.2f} ms")

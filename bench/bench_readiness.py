@@ -33,7 +33,7 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from http import HTTPStatus
 from pathlib import Path
@@ -42,6 +42,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench._timing import interleaved, ms, p95_per_round  # noqa: E402
 
 BENCH_DB = ROOT / "var" / "bench" / "readiness.sqlite3"
 TOKEN = "bench-readiness-token"  # noqa: S105 (a throwaway database's token)
@@ -68,34 +70,6 @@ TARGET_REASSESS = 3.0
 DONE = 3  # an answer of 3+ is "done" (research/trade.md §3a)
 HALF = 0.5
 TARGET_API = 5.0
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.0f} ms"
-
-
-def p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
-def interleaved(
-    runs: dict[str, Callable[[], Any]], rounds: int
-) -> dict[str, list[float]]:
-    """Each run once per round, the order rotating; seconds per run and round."""
-    names = list(runs)
-    times: dict[str, list[float]] = {name: [] for name in names}
-    for round_no in range(rounds):
-        shift = round_no % len(names)
-        for name in names[shift:] + names[:shift]:
-            started = time.perf_counter()
-            runs[name]()
-            times[name].append(time.perf_counter() - started)
-        print(
-            f"  round {round_no + 1}/{rounds}: "
-            + ", ".join(f"{n} {ms(times[n][-1])}" for n in names)
-        )
-    return times
 
 
 # --- Data ----------------------------------------------------------------------------------
@@ -263,7 +237,7 @@ def bench_reassess(ids: Sequence[int], rounds: int) -> float:
     print(f"(a) re-assessing {len(ids):,} products vs loading them")
     load()
     reassess()  # warm up: imports, page cache, the requirements book
-    times = interleaved({"load": load, "load+score": reassess}, rounds)
+    times = interleaved({"load": load, "load+score": reassess}, rounds, digits=0)
     base, engine = (
         statistics.median(times["load"]),
         statistics.median(times["load+score"]),
@@ -272,8 +246,8 @@ def bench_reassess(ids: Sequence[int], rounds: int) -> float:
     for result in outcome["results"]:
         levels[result.level] = levels.get(result.level, 0) + 1
     print(
-        f"  medians: load {ms(base)}, load+score {ms(engine)}; levels {levels}; "
-        f"{outcome['patterns']:,} distinct result patterns"
+        f"  medians: load {ms(base, digits=0)}, load+score {ms(engine, digits=0)}; "
+        f"levels {levels}; {outcome['patterns']:,} distinct result patterns"
     )
     ratio = engine / base
     print(f"  re-assessment ratio: {ratio:.2f}× (target ≤ {TARGET_REASSESS:g}×)")
@@ -295,7 +269,8 @@ def bench_persist(ids: Sequence[int]) -> None:
     done = time.perf_counter()
     print(
         f"(a') writing {len(made):,} assessments with their gaps and plan steps: "
-        f"load+score {ms(scored - started)}, write {ms(done - scored)} (information only)"
+        f"load+score {ms(scored - started, digits=0)}, "
+        f"write {ms(done - scored, digits=0)} (information only)"
     )
 
 
@@ -349,20 +324,7 @@ def bench_api(rounds: int, requests: int) -> float:
     for run in targets.values():
         for _ in range(3):
             run()
-    p95s: dict[str, list[float]] = {name: [] for name in targets}
-    names = list(targets)
-    for round_no in range(rounds):
-        samples: dict[str, list[float]] = {name: [] for name in names}
-        for i in range(requests):
-            shift = (i + round_no) % len(names)
-            for name in names[shift:] + names[:shift]:
-                samples[name].append(targets[name]() * 1000)
-        for name in names:
-            p95s[name].append(p95(samples[name]))
-        print(
-            f"  round {round_no + 1}/{rounds}: p95 "
-            + ", ".join(f"{n} {p95s[n][-1]:.2f} ms" for n in names)
-        )
+    p95s = p95_per_round(targets, rounds=rounds, requests=requests)
     api, base = (
         statistics.median(p95s["requirements"]),
         statistics.median(p95s["healthz"]),
@@ -414,7 +376,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         print(
-            f"  migrated a throwaway {connection.vendor} database in {ms(time.perf_counter() - started)}"
+            f"  migrated a throwaway {connection.vendor} database in "
+            f"{ms(time.perf_counter() - started, digits=0)}"
         )
         ids = build(args.products, args.seed)
         make_token()

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from serumpun.exporters.models import CertificateKind, Product
 from serumpun.readiness import knowledge
-from serumpun.trade.facts import RESPONSE_DAYS, certificate_days, introduction_history
+from serumpun.trade import facts as product_facts
 from serumpun.trade.models import (
     BuyerPermit,
     BuyerProfile,
@@ -155,15 +155,17 @@ def load_candidates(
     if kinds:
         for i, text in enumerate(held):
             if text:
-                days = certificate_days(text)
+                days = product_facts.certificate_days(text)
                 certificates[i] = [days.get(kind, "") >= day for kind in kinds]
     due_before = timezone.make_aware(
-        dt.datetime.combine(as_of - dt.timedelta(days=RESPONSE_DAYS), dt.time.min)
+        dt.datetime.combine(
+            as_of - dt.timedelta(days=product_facts.RESPONSE_DAYS), dt.time.min
+        )
     )
     history = np.full((n, 2), engine.NEUTRAL)
     for i, text in enumerate(introductions):
         if text:
-            history[i] = introduction_history(text, due_before)
+            history[i] = product_facts.introduction_history(text, due_before)
     floats = functools.partial(np.array, dtype=np.float64)  # None becomes NaN
     own_lat, own_lon = floats(lat), floats(lon)
     lat_ = np.where(np.isnan(own_lat), floats(regency_lat), own_lat)
@@ -261,11 +263,13 @@ def evaluate_product(
     request: SourcingRequest, product: Product, *, as_of: dt.date
 ) -> Match:
     """How one product fits one request: score, eligibility, reasons and blockers."""
-    loaded = load_candidates(
-        facts_of(product_id=product.pk),
-        as_of=as_of,
-        kinds=required_kinds(request),
-    )
+    kinds = required_kinds(request)
+    loaded = load_candidates(facts_of(product_id=product.pk), as_of=as_of, kinds=kinds)
+    if not len(loaded.candidates):  # written where no signal fires (a fixture): compute
+        product_facts.refresh([product.pk])
+        loaded = load_candidates(
+            facts_of(product_id=product.pk), as_of=as_of, kinds=kinds
+        )
     candidates = loaded.candidates
     facts = request_facts(
         request,

@@ -20,6 +20,7 @@ from serumpun.readiness.actions import assess_product
 from serumpun.readiness.models import Assessment
 from serumpun.trade import facts
 from serumpun.trade.actions_deals import post_message
+from serumpun.trade.matching import evaluate_product
 from serumpun.trade.models import ProductFacts
 from serumpun.trade.tests.factories import SourcingRequestFactory
 from serumpun.trade.tests.factories_deals import lead_parties, make_lead
@@ -193,4 +194,16 @@ def test_the_migration_fill_computes_every_product(
     ProductFacts.objects.all().delete()
     with django_assert_max_num_queries(8):  # a constant number, whatever the count
         assert facts.refresh_all() == len(products)
+    assert facts.drift() == []
+
+
+def test_evaluating_a_product_without_facts_computes_them_first() -> None:
+    product = supplier()
+    ProductFacts.objects.filter(product=product).delete()  # as after a raw fixture load
+    request = SourcingRequestFactory(
+        hs_code_id=product.hs_code_id, required_certificates=["halal"]
+    )
+    match = evaluate_product(request, product, as_of=dt.date(2026, 12, 6))
+    assert match.product_id == product.pk
+    assert "certificates_held" in [reason.code for reason in match.reasons]
     assert facts.drift() == []

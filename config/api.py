@@ -220,6 +220,7 @@ from serumpun.accounts.api import router as auth_router  # noqa: E402
 from serumpun.core.api import router as reference_router  # noqa: E402
 from serumpun.exporters.api import router as exporters_router  # noqa: E402
 from serumpun.exporters.api_catalog import router as catalog_router  # noqa: E402
+from serumpun.insights.api_open import router as open_data_router  # noqa: E402
 from serumpun.labour.api import router as labour_router  # noqa: E402
 from serumpun.labour.api_flow import router as labour_flow_router  # noqa: E402
 from serumpun.logistics.api import router as logistics_router  # noqa: E402
@@ -253,3 +254,4 @@ api.add_router("/trade", trade_requests_router)
 api.add_router("/trade", trade_matching_router)
 api.add_router("/trade", trade_deals_router)
 api.add_router("/trade", trade_events_router)
+api.add_router("/open", open_data_router)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "serumpun.readiness",
     "serumpun.logistics",
     "serumpun.trade",
+    "serumpun.insights",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,8 @@ urlpatterns = [
     path("readiness/", include("serumpun.readiness.urls")),
     path("logistics/", include("serumpun.logistics.urls")),
     path("trade/", include("serumpun.trade.urls")),
+    path("insights/", include("serumpun.insights.urls")),
+    path("open-data/", include("serumpun.insights.urls_public")),
     path("", include("serumpun.core.urls")),
 ]
 

@@ -1,0 +1,7 @@
+"""Menu entries, home figures and scheduled jobs of the insights roles part."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    """Called once from setup.register()."""

@@ -1,0 +1,7 @@
+"""Pages of the insights open part (included by urls.py)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []

@@ -38,7 +38,7 @@ def msme(code: str, created: dt.datetime, *, verified: dt.datetime | None = None
     return record
 
 
-def ship(owner, code: str, to: str, ready: dt.date, kg: str, m3: str, status="booked"):
+def ship(owner, code: str, to: str, ready: dt.date, kg: str, m3: str, status="booked"):  # noqa: PLR0917
     return Shipment.objects.create(
         msme=owner,
         hs_code="090111",

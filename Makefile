@@ -61,7 +61,7 @@ messages: install  ## refresh and compile the Indonesian, English and Malay cata
 check: lint typecheck migrations-check deploy-check test  ## everything CI checks but the browser
 
 bench: install  ## engine benchmarks (see bench/README.md)
-	@for f in bench/bench_*.py; do [ -e "$$f" ] && $(BIN)/python "$$f"; done; true
+	@for f in bench/bench_*.py bench/insights.py; do [ -e "$$f" ] && $(BIN)/python "$$f"; done; true
 
 clean:
 	rm -rf $(VENV) var/static

@@ -1,7 +1,11 @@
-"""Pages of the insights open part (included by urls.py)."""
+"""The open-data page (public, no sign-in; included by urls_public.py at /open-data/)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from serumpun.insights import views_open
+
+urlpatterns: list[URLPattern] = [
+    path("", views_open.index, name="index"),
+]

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from serumpun.insights import views_dashboard
+
+urlpatterns: list[URLPattern] = [
+    path("", views_dashboard.executive_dashboard, name="executive"),
+    path("refresh/", views_dashboard.refresh_now, name="refresh_rollups"),
+]

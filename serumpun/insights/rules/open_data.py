@@ -171,15 +171,26 @@ def amount_grid(
     return Grid(AMOUNT, tuple(rows), tuple(cols), entries, row_totals=True)
 
 
-def _bounds(kind: str, entry: Entry) -> tuple[float, float]:
-    """What a reader knows of a hidden figure: "<5" is 1–4, a withheld count at least 5."""
-    if kind == COUNT:
-        return (1.0, MIN_CELL - 1.0) if entry.small else (float(MIN_CELL), math.inf)
-    return 0.0, math.inf
+def _bounds(kind: str, entry: Entry, withheld: bool) -> tuple[float, float]:
+    """What a reader knows of a hidden figure.
+
+    A "<5" count is 1–4; a withheld cell was a published non-zero count, so at least 5; a
+    withheld total may also be a small one (see `protect`), so only not zero. A hidden sum
+    is only not negative.
+    """
+    if kind == AMOUNT:
+        return 0.0, math.inf
+    if not withheld:
+        return 1.0, MIN_CELL - 1.0
+    return (1.0 if entry.small else float(MIN_CELL)), math.inf
 
 
 def _pinned(
-    grid: Grid, cells: list[Position], total: Position, hidden: set[Position]
+    grid: Grid,
+    cells: list[Position],
+    total: Position,
+    hidden: set[Position],
+    withheld: frozenset[Position] | set[Position] = frozenset(),
 ) -> bool:
     """Whether the line's total and published cells fix the value of a hidden one."""
     signed = [(p, 1.0) for p in cells] + [(total, -1.0)]
@@ -187,14 +198,15 @@ def _pinned(
     if not secret:
         return False
     known = -sum(a * grid.entries[p].value for p, a in signed if p not in hidden)
+    bounds = {p: _bounds(grid.kind, grid.entries[p], p in withheld) for p, _ in secret}
     ranges = {}
     for p, a in secret:
-        lo, hi = _bounds(grid.kind, grid.entries[p])
+        lo, hi = bounds[p]
         ranges[p] = (lo, hi) if a > 0 else (-hi, -lo)
     for p, a in secret:
         low = sum(ranges[q][0] for q, _ in secret if q != p)
         high = sum(ranges[q][1] for q, _ in secret if q != p)
-        lo, hi = _bounds(grid.kind, grid.entries[p])
+        lo, hi = bounds[p]
         span = (known - high, known - low) if a > 0 else (low - known, high - known)
         lo, hi = max(lo, span[0]), min(hi, span[1])
         if math.isinf(hi) or math.isinf(lo):
@@ -215,11 +227,19 @@ def protect(grid: Grid) -> frozenset[Position]:
     while changed:
         changed = False
         for cells, total in grid.lines():
-            if not _pinned(grid, cells, total, hidden):
+            if not _pinned(grid, cells, total, hidden, withheld):
                 continue
+            # Another cell if there is one, else the total; a "<5" total whose "<5"
+            # cells it would pin (four cells and a total of 4) is withheld instead.
             candidates = [
                 p for p in cells if p not in hidden and grid.entries[p].value > 0
-            ] or [p for p in [total] if p not in hidden and grid.entries[p].value > 0]
+            ] or [
+                p
+                for p in [total]
+                if p not in withheld
+                and grid.entries[p].value > 0
+                and (p not in hidden or grid.kind == COUNT)
+            ]
             if not candidates:
                 continue
             pick = min(candidates, key=lambda p: (grid.entries[p].value, order[p]))

@@ -218,11 +218,14 @@ def _pinned(
     return False
 
 
-def protect(grid: Grid) -> frozenset[Position]:
-    """The figures withheld to protect small ones (complementary suppression); see above."""
+def protect(grid: Grid, forced: Iterable[Position] = ()) -> frozenset[Position]:
+    """The figures withheld to protect small ones (complementary suppression); see above.
+
+    `forced` figures are withheld from the start: totals another table withholds.
+    """
     order = {p: i for i, p in enumerate(grid.entries)}
-    hidden = {p for p, e in grid.entries.items() if e.small}
-    withheld: set[Position] = set()
+    withheld: set[Position] = set(forced)
+    hidden = {p for p, e in grid.entries.items() if e.small} | withheld
     changed = True
     while changed:
         changed = False
@@ -278,6 +281,30 @@ class Published:
 def publish(grid: Grid) -> Published:
     """Apply the complementary suppression to a grid."""
     return Published(grid, protect(grid))
+
+
+def publish_linked(
+    grids: Sequence[Grid], links: Sequence[Sequence[tuple[int, Position]]]
+) -> list[Published]:
+    """Several tables sharing totals (the same year's total in two breakdowns).
+
+    A total one table withholds is withheld in the others too — else a reader would take it
+    from there and subtract — and their suppression runs again until they agree.
+    """
+    forced: list[set[Position]] = [set() for _ in grids]
+    while True:
+        published = [
+            Published(g, protect(g, f)) for g, f in zip(grids, forced, strict=True)
+        ]
+        changed = False
+        for link in links:
+            if any(pos in published[i].withheld for i, pos in link):
+                for i, pos in link:
+                    if pos not in forced[i]:
+                        forced[i].add(pos)
+                        changed = True
+        if not changed:
+            return published
 
 
 # --- reading the cube -----------------------------------------------------------------------
@@ -444,7 +471,7 @@ def _regency_counts(cube: Cube, metric: str) -> dict[str, int]:
 
 
 def _msmes(pub: Publication, cube: Cube, year: int, regencies: Sequence[str]) -> None:
-    snapshot = cube.snapshot_month if cube.snapshot_month else None
+    snapshot = cube.snapshot_month
     in_year = snapshot is not None and snapshot.year == year
     cols = ("registered", "verified", "export_ready")
     per = {
@@ -453,16 +480,6 @@ def _msmes(pub: Publication, cube: Cube, year: int, regencies: Sequence[str]) ->
         "export_ready": _regency_counts(cube, m.MSME_READY) if in_year else {},
     }
     regencies = _with_extra(regencies, (code for c in per.values() for code in c))
-    grid = publish(
-        count_grid(
-            {(r, c): per[c].get(r, 0) for r in regencies for c in cols},
-            regencies,
-            cols,
-        )
-    )
-    pub.msmes_by_regency += [
-        MsmeRegencyRow(year, r, *(grid.count(r, c) for c in cols)) for r in regencies
-    ]
     months = year_months(cube)
     monthly = {
         (mo, c): n
@@ -472,7 +489,20 @@ def _msmes(pub: Publication, cube: Cube, year: int, regencies: Sequence[str]) ->
         )
         for (mo, _), n in monthly_counts(cube, metric).items()
     }
-    by_month = publish(count_grid(monthly, months, cols[:2]))
+    grid, by_month = publish_linked(
+        [
+            count_grid(
+                {(r, c): per[c].get(r, 0) for r in regencies for c in cols},
+                regencies,
+                cols,
+            ),
+            count_grid(monthly, months, cols[:2]),
+        ],
+        [[(0, (TOTAL, c)), (1, (TOTAL, c))] for c in cols[:2]],
+    )
+    pub.msmes_by_regency += [
+        MsmeRegencyRow(year, r, *(grid.count(r, c) for c in cols)) for r in regencies
+    ]
     pub.msmes_by_month += [
         MsmeMonthRow(
             mo, by_month.count(mo, "registered"), by_month.count(mo, "verified")
@@ -537,22 +567,34 @@ def _shipments(
             for r, c in ((mo, row.key), (mo, TOTAL), (TOTAL, row.key), (TOTAL, TOTAL)):
                 volume[(r, c)] += row.sums.extra
     co2e = _co2e(cube, months)
+    # A month's CO2e shows only when its every lane's tonnes do (lanes have their own
+    # factors, so CO2e and tonnes together could solve for two hidden lanes); then, as
+    # for any sum, a hidden month must not be recoverable from the year's.
+    co2e_grid = publish(
+        Grid(
+            AMOUNT,
+            tuple(months),
+            ("",),
+            {
+                (r, ""): Entry(
+                    co2e.get(r, 0.0),
+                    small=not all(tonnes.shown(r, c) for c in (*lanes, TOTAL)),
+                )
+                for r in (*months, TOTAL)
+            },
+        )
+    )
 
     def published(period: str, r: str, c: str) -> ShipmentRow:
         shown = tonnes.shown(r, c)
         box = teu(volume.get((r, c), 0.0), tonnes.grid.entries[(r, c)].value)
-        every_lane = all(tonnes.shown(r, lane) for lane in lanes)
         return ShipmentRow(
             period,
             "" if c == TOTAL else c,
             counts.count(r, c),
             tonnes.amount(r, c, scale=KG_PER_TONNE),
             Amount(round(box, 2)) if shown else Amount(None, suppressed=True),
-            None
-            if c != TOTAL
-            else Amount(round(co2e.get(r, 0.0) / KG_PER_TONNE, 1))
-            if shown and every_lane
-            else Amount(None, suppressed=True),
+            co2e_grid.amount(r, "", scale=KG_PER_TONNE) if c == TOTAL else None,
         )
 
     pub.shipments_by_month += [published(mo, mo, TOTAL) for mo in months]
@@ -588,8 +630,13 @@ def _job_orders(
             per_month[(month_key(row.month), row.sub)] += row.sums.records
             per_sector[(row.key, row.sub)] += row.sums.records
     sectors = _with_extra(known_sectors, (s for s, _ in per_sector))
-    by_month = publish(count_grid(per_month, months, cols, row_totals=True))
-    by_sector = publish(count_grid(per_sector, sectors, cols, row_totals=True))
+    by_month, by_sector = publish_linked(
+        [
+            count_grid(per_month, months, cols, row_totals=True),
+            count_grid(per_sector, sectors, cols, row_totals=True),
+        ],
+        [[(0, (TOTAL, c)), (1, (TOTAL, c))] for c in (*cols, TOTAL)],
+    )
 
     def line(grid: Published, period: str, r: str, sector: str) -> SectorDecisionRow:
         return SectorDecisionRow(
@@ -614,23 +661,28 @@ def _labour(
         "placements": _regency_counts(cube, m.PLACEMENT),
     }
     regencies = _with_extra(regencies, (code for c in per.values() for code in c))
-    grid = publish(
-        count_grid(
-            {(r, c): per[c].get(r, 0) for r in regencies for c in cols},
-            regencies,
-            cols,
-        )
+    by_sector = {k: s.records for k, s in cube.by(m.PLACEMENT, "key").items()}
+    sectors = _with_extra(sectors, by_sector)
+    grid, sector_grid = publish_linked(
+        [
+            count_grid(
+                {(r, c): per[c].get(r, 0) for r in regencies for c in cols},
+                regencies,
+                cols,
+            ),
+            count_grid(
+                {(s, "placements"): by_sector.get(s, 0) for s in sectors},
+                sectors,
+                ("placements",),
+            ),
+        ],
+        [[(0, (TOTAL, "placements")), (1, (TOTAL, "placements"))]],
     )
     pub.labour_by_regency += [
         LabourRegencyRow(year, r, *(grid.count(r, c) for c in cols)) for r in regencies
     ]
-    by_sector = {k: s.records for k, s in cube.by(m.PLACEMENT, "key").items()}
-    sectors = _with_extra(sectors, by_sector)
-    sector_grid = publish(
-        count_grid({(s, "n"): by_sector.get(s, 0) for s in sectors}, sectors, ("n",))
-    )
     pub.placements_by_sector += [
-        PlacementSectorRow(year, s, sector_grid.count(s, "n")) for s in sectors
+        PlacementSectorRow(year, s, sector_grid.count(s, "placements")) for s in sectors
     ]
     pub.labour_by_year.append(
         LabourYearRow(year, *(grid.count(TOTAL, c) for c in cols))

@@ -259,6 +259,39 @@ def test_a_thin_lane_hides_its_tonnes_another_lanes_and_the_co2e():
     assert pub.shipments_by_month[4].co2e_tonnes.suppressed
 
 
+def test_the_co2e_of_a_month_with_a_hidden_lane_cannot_be_read_from_the_year():
+    def month_of(n: int, thin: bool) -> list[MonthRow]:
+        rows = [
+            MonthRow(m.SHIPMENT, month(n), "MYPKG", "booked", Sums(9, 8, 9e3, 20.0)),
+            MonthRow(m.SHIPMENT_CO2E, month(n), "MYPKG", "", Sums(1, 0, 700.0)),
+        ]
+        if thin:
+            rows.append(
+                MonthRow(m.SHIPMENT, month(n), "MYPEN", "booked", Sums(2, 1, 900.0))
+            )
+        return rows
+
+    pub = build(cube(*month_of(5, False), *month_of(6, True), *month_of(7, False)))
+    co2e = [r.co2e_tonnes for r in pub.shipments_by_month[4:7]]
+    assert co2e[1] == od.Amount(None, suppressed=True)  # June has a hidden lane
+    year = pub.shipments_by_year[0].co2e_tonnes
+    hidden = [c for c in [*co2e, year] if c is not None and c.suppressed]
+    assert len(hidden) >= 2  # June alone could be subtracted out of the year
+
+
+def test_co2e_shows_when_no_lane_is_hidden():
+    rows = [
+        MonthRow(m.SHIPMENT, month(n), "MYPKG", "booked", Sums(9, 8, 9e3, 20.0))
+        for n in (5, 6)
+    ] + [
+        MonthRow(m.SHIPMENT_CO2E, month(n), "MYPKG", "", Sums(1, 0, 700.0))
+        for n in (5, 6)
+    ]
+    pub = build(cube(*rows))
+    assert [r.co2e_tonnes for r in pub.shipments_by_month[4:6]] == [od.Amount(0.7)] * 2
+    assert pub.shipments_by_year[0].co2e_tonnes == od.Amount(1.4)
+
+
 def test_regency_tables_read_the_per_regency_cells():
     from serumpun.insights.rules.cube import Row
 
@@ -296,3 +329,19 @@ def test_choosing_a_period_selects_rows_and_never_changes_a_figure():
     assert math.isclose(
         sum(n for n in range(1, 13)), everything.trade_by_year[0].introductions or 0
     )
+
+
+def test_a_total_one_breakdown_withholds_is_not_published_by_another():
+    # 4 + 4 endorsed orders by sector would give both sectors away with the year's 8,
+    # so the by-sector table withholds the 8 — and the monthly table may not show it either
+    rows = [
+        MonthRow(m.JOB_ORDER_REVIEWED, month(1), "plantation", "endorsed", Sums(4)),
+        MonthRow(m.JOB_ORDER_REVIEWED, month(1), "construction", "endorsed", Sums(4)),
+    ]
+    pub = build(cube(*rows))
+    sectors = {r.sector: r.endorsed for r in pub.job_orders_by_sector}
+    assert sectors == {"plantation": "<5", "construction": "<5"}
+    assert pub.job_orders_by_year[0].endorsed is None
+    january = pub.job_orders_by_month[0]
+    assert january.endorsed is None  # 8 in the only month would be the year's 8
+    assert january.reviewed is None

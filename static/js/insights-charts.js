@@ -11,6 +11,9 @@
   // Colour-blind-safe palette (Okabe–Ito), dark enough for bars on white.
   var COLOURS = ["#0b5d4b", "#d55e00", "#0072b2", "#cc79a7", "#e69f00", "#009e73", "#56b4e9", "#4c5653"];
 
+  var MANY_LABELS = 6;  // more bars than this turn sideways on a narrow screen
+  var NARROW_PX = 600;
+
   function reducedMotion() {
     return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   }
@@ -49,8 +52,8 @@
     var format = numberFormat();
     var kind = spec.kind;
     var type = kind === "line" ? "line" : kind === "doughnut" ? "doughnut" : "bar";
-    var horizontal = kind === "horizontal_bar";
-    var stacked = kind === "stacked_bar";
+    var horizontal = kind === "horizontal_bar" || kind === "stacked_horizontal_bar";
+    var stacked = kind === "stacked_bar" || kind === "stacked_horizontal_bar";
     var options = {
       responsive: true,
       maintainAspectRatio: false,
@@ -70,10 +73,14 @@
     };
     if (type !== "doughnut") {
       options.indexAxis = horizontal ? "y" : "x";
+      var counts = spec.series.every(function (series) {
+        return series.values.every(function (v) { return v === null || Number.isInteger(v); });
+      });
       var valueAxis = {
         beginAtZero: true,
         stacked: stacked,
-        ticks: { callback: function (v) { return format.format(v); } }
+        // counts get whole-number ticks: no "0,5 MSMEs"
+        ticks: { precision: counts ? 0 : undefined, callback: function (v) { return format.format(v); } }
       };
       var labelAxis = {
         stacked: stacked,
@@ -103,9 +110,15 @@
     } catch (e) {
       return;
     }
-    if (spec.kind === "horizontal_bar") {
-      // room for every label: about two lines of text per bar (CSSOM, which the CSP allows)
-      canvas.parentNode.style.height = Math.max(8, 2.25 * spec.labels.length + 3) + "rem";
+    if ((spec.kind === "bar" || spec.kind === "stacked_bar") && spec.labels.length > MANY_LABELS &&
+        figure.clientWidth < NARROW_PX) {
+      // on a phone, many bars side by side are too thin to read: lay them along the page
+      spec.kind = spec.kind === "bar" ? "horizontal_bar" : "stacked_horizontal_bar";
+    }
+    if (spec.kind.indexOf("horizontal") !== -1) {
+      // room for every label, more for several series (CSSOM, which the CSP allows)
+      var perRow = 1.6 + 0.6 * Math.max(0, spec.series.length - 1);
+      canvas.parentNode.style.height = Math.max(8, perRow * spec.labels.length + 4) + "rem";
     }
     figure.dataset.drawn = "1";
     new window.Chart(canvas, config(spec));

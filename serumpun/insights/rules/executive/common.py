@@ -116,12 +116,6 @@ def lane_teu(sums: Sums, box: Box20) -> float:
     return teu_equivalent(sums.extra, sums.amount, box)
 
 
-def regional_note(words: Vocabulary, cube: Cube) -> str:
-    """Under a regency filter, which figures stay province-wide (they have no regency)."""
-    _ = words.gettext
-    if not cube.regency:
-        return ""
-    return _(
-        "Job orders, their rejections, buyer requests and pooling plans belong to no "
-        "regency: they are shown for the whole province."
-    )
+def province_wide(cube: Cube, note: str) -> str:
+    """`note` (what stays province-wide: it has no regency) under a regency filter, else ""."""
+    return note if cube.regency else ""

@@ -22,9 +22,9 @@ from serumpun.insights.rules.executive.common import (
     Vocabulary,
     mean,
     percent,
+    province_wide,
     regency_codes,
     regency_filter,
-    regional_note,
 )
 
 
@@ -83,8 +83,15 @@ def labour_section(cube: Cube, words: Vocabulary) -> Section:
             _formal_share(cube, words),
             _placements_by_regency(cube, words),
             _grievances(cube, words),
+            _response_times(cube, words),
         ],
-        note=regional_note(words, cube),
+        note=province_wide(
+            cube,
+            _(
+                "Job orders and their rejections belong to no regency: they are shown "
+                "for the whole province."
+            ),
+        ),
     )
 
 
@@ -194,26 +201,47 @@ def _placements_by_regency(cube: Cube, words: Vocabulary) -> Chart:
     )
 
 
+def _categories(cube: Cube, words: Vocabulary) -> list[str]:
+    found = cube.by(m.GRIEVANCE, "key")
+    known = [code for code in words.grievance_categories if code in found]
+    return known + sorted(set(found) - set(known))
+
+
 def _grievances(cube: Cube, words: Vocabulary) -> Chart:
     _ = words.gettext
     by_category = cube.by(m.GRIEVANCE, "key")
-    known = list(words.grievance_categories)
-    codes = [c for c in known if c in by_category] + sorted(
-        set(by_category) - set(known)
-    )
+    codes = _categories(cube, words)
     return Chart(
         id="labour-grievances",
-        title=_("Grievances by category and time to first response"),
+        title=_("Grievances by category"),
         kind=BAR,
         labels=[words.grievance_categories.get(code, code) for code in codes],
         series=[
             Series(_("grievances"), [by_category[c].records for c in codes]),
             Series(_("answered"), [round(by_category[c].extra) for c in codes]),
+        ],
+        unit=_("grievances"),
+        note=_("Grievances filed in the period."),
+        links=[words.link("grievances") for _code in codes],
+    )
+
+
+def _response_times(cube: Cube, words: Vocabulary) -> Chart:
+    _ = words.gettext
+    by_category = cube.by(m.GRIEVANCE, "key")
+    codes = _categories(cube, words)
+    return Chart(
+        id="labour-grievance-response",
+        title=_("Mean time to first response by category"),
+        kind=HORIZONTAL_BAR,
+        labels=[words.grievance_categories.get(code, code) for code in codes],
+        series=[
             Series(
                 _("mean hours to first response"),
                 [mean(by_category[c].amount, by_category[c].extra) for c in codes],
             ),
         ],
-        note=_("Grievances filed in the period; the mean is over those answered."),
+        unit=_("hours"),
+        note=_("Over the grievances answered; none where none was answered yet."),
         links=[words.link("grievances") for _code in codes],
     )

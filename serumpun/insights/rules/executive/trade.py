@@ -14,9 +14,9 @@ from serumpun.insights.rules.executive.common import (
     Vocabulary,
     counts,
     month_labels,
+    province_wide,
     regency_codes,
     regency_filter,
-    regional_note,
 )
 
 
@@ -74,7 +74,13 @@ def trade_section(cube: Cube, words: Vocabulary) -> Section:
             _deal_value_by_month(cube, words),
             _top_products(cube, words),
         ],
-        note=regional_note(words, cube),
+        note=province_wide(
+            cube,
+            _(
+                "Buyer requests belong to no regency: they are shown for the whole "
+                "province."
+            ),
+        ),
     )
 
 

@@ -11,6 +11,7 @@ from serumpun.insights.rules.executive.common import (
     Vocabulary,
     lane_teu,
     month_labels,
+    province_wide,
     tonnes,
 )
 
@@ -69,6 +70,13 @@ def transport_section(cube: Cube, words: Vocabulary) -> Section:
     return Section(
         id="transport",
         title=_("Transport"),
+        note=province_wide(
+            cube,
+            _(
+                "Pooling plans belong to no regency: their savings are shown for the "
+                "whole province."
+            ),
+        ),
         figures=figures,
         charts=[
             _lanes(cube, words),

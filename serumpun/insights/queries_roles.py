@@ -57,12 +57,7 @@ def port_names(locodes: Iterable[str]) -> dict[str, str]:
     wanted = {c for c in locodes if c and c != "*"}
     if not wanted:
         return {}
-    return {
-        locode: f"{name} ({locode})"
-        for locode, name in Port.objects.filter(locode__in=wanted).values_list(
-            "locode", "name"
-        )
-    }
+    return dict(Port.objects.filter(locode__in=wanted).values_list("locode", "name"))
 
 
 def hs_names(codes: Iterable[str], language: str) -> dict[str, str]:

@@ -264,7 +264,7 @@ def office(request: HttpRequest) -> HttpResponse:
         *rules.office_charts(
             work, month_range(first, last), gettext, _month_label, names, urls
         ),
-        *rules.province_charts(cube, pillar, names, urls, gettext, _teu),
+        *rules.province_charts(cube, pillar, names, urls, gettext),
     ]
     context = {
         "office": user.organisation,
@@ -343,13 +343,22 @@ def my_status(request: HttpRequest) -> HttpResponse:
         for doc in document_checklist()
     }
     charts = rules.seeker_charts(status, names, urls, gettext, _day_label)
+    grievances = [
+        {
+            "filed": g.filed,
+            "category": names.choice("grievance_category", g.category),
+            "status": names.choice("grievance_status", g.status),
+            "answered": g.hours_to_response is not None,
+            "url": urls.grievance(g.pk),
+        }
+        for g in status.grievances
+    ]
     context = {
         "seeker": seeker,
         "nik": masked_nik(seeker.nik_last4),
         "status": status,
-        "answered": sum(
-            1 for g in status.grievances if g.hours_to_response is not None
-        ),
+        "grievances": grievances,
+        "answered": sum(1 for g in grievances if g["answered"]),
         "path": rules.seeker_path(seeker.stage, names),
         "missing": [titles.get(kind, kind) for kind in status.missing],
         "urls": urls,

@@ -63,9 +63,45 @@ class Names:
         return self.choices.get(kind, {}).get(code, code)
 
 
+#: the longest name a chart label keeps (a phone shows about this much beside a bar)
+SHORT_NAME = 28
+#: a product's name beside its readiness level
+PRODUCT_NAME = 14
+#: a port's name beside its code
+PORT_NAME = 18
+#: a grievance's category beside its date
+GRIEVANCE_NAME = 16
+
+
+def clip(text: str, limit: int = SHORT_NAME) -> str:
+    """`text` cut to `limit` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def short_name(name: str, limit: int = SHORT_NAME) -> str:
+    """A long official name cut to its first clause, and to `limit` characters."""
+    return clip(name.replace(";", ",").split(",")[0].strip(), limit)
+
+
+def port_label(names: Names, locode: str) -> str:
+    """A Malaysian port as "<name> (<UN/LOCODE>)", the name shortened for a phone."""
+    name = names.ports.get(locode)
+    return f"{short_name(name, PORT_NAME)} ({locode})" if name else locode
+
+
+def rule_label(names: Names, rule_id: str) -> str:
+    """A rejection reason: the rule's id and the start of its title."""
+    title = names.rules.get(rule_id)
+    if not title or title == rule_id:
+        return rule_id
+    if rule_id == m.NO_RULE_BROKEN:
+        return clip(title)
+    return f"{rule_id} {clip(title, SHORT_NAME - len(rule_id) - 1)}"
+
+
 def _label(names: Mapping[str, str], code: str) -> str:
     name = names.get(code)
-    return f"{code} {name}" if name and name != code else code
+    return f"{code} {short_name(name)}" if name and name != code else code
 
 
 def _month_bounds(month: date) -> tuple[str, str]:
@@ -189,9 +225,9 @@ def trade_charts(
             HORIZONTAL_BAR,
             [_label(names.hs, k) for k, _s in products],
             [
-                Series(_("Value (USD)"), [round(s.amount, 2) for _k, s in products]),
-                Series(_("Deals"), [s.records for _k, s in products]),
+                Series(_("Value"), [round(s.amount, 2) for _k, s in products]),
             ],
+            unit="USD",
             links=[with_query(urls.pipeline, hs=k) for k, _s in products],
         ),
         Chart(
@@ -275,6 +311,7 @@ def transport_charts(
     lane_links = [
         with_query(urls.lane_demand, to=p, first=first, last=last) for p in ports
     ]
+    lane_labels = [port_label(names, p) for p in ports]
     by_status = cube.by(m.SHIPMENT, "sub")
     co2e = cube.by(m.SHIPMENT_CO2E, "key")
     co2e_ports = sorted(co2e, key=lambda p: (-co2e[p].amount, p))
@@ -285,14 +322,32 @@ def transport_charts(
             "lanes",
             _("Shipments by lane (destination port)"),
             HORIZONTAL_BAR,
-            [names.ports.get(p, p) for p in ports],
+            lane_labels,
             [
                 Series(_("Shipments"), [lanes[p].records for p in ports]),
-                Series(_("Tonnes"), [tonnes(lanes[p].amount) for p in ports]),
+                Series(_("Shippers"), [lanes[p].contributors for p in ports]),
+            ],
+            links=lane_links,
+        ),
+        Chart(
+            "lanes-tonnes",
+            _("Tonnes by lane"),
+            HORIZONTAL_BAR,
+            lane_labels,
+            [Series(_("Tonnes"), [tonnes(lanes[p].amount) for p in ports])],
+            unit=_("tonnes"),
+            links=lane_links,
+        ),
+        Chart(
+            "lanes-teu",
+            _("TEU-equivalent by lane"),
+            HORIZONTAL_BAR,
+            lane_labels,
+            [
                 Series(
                     _("TEU-equivalent"),
                     [round(teu(lanes[p].extra, lanes[p].amount), 2) for p in ports],
-                ),
+                )
             ],
             note=_(
                 "TEU-equivalent: the 20-foot boxes the cargo fills, by volume or "
@@ -339,13 +394,6 @@ def transport_charts(
                     _("Shipments"),
                     [by_status.get(s, Sums()).records for s in SHIPMENT_STATUSES],
                 ),
-                Series(
-                    _("Tonnes"),
-                    [
-                        tonnes(by_status.get(s, Sums()).amount)
-                        for s in SHIPMENT_STATUSES
-                    ],
-                ),
             ],
             links=[urls.shipments] * len(SHIPMENT_STATUSES),
         ),
@@ -363,13 +411,11 @@ def transport_charts(
             "co2e-lanes",
             _("CO2e by lane (estimate)"),
             HORIZONTAL_BAR,
-            [names.ports.get(p, p) for p in co2e_ports],
+            [port_label(names, p) for p in co2e_ports],
             [
-                Series(_("t CO2e"), [tonnes(co2e[p].amount) for p in co2e_ports]),
-                Series(
-                    _("Tonnes covered"), [round(co2e[p].extra, 2) for p in co2e_ports]
-                ),
+                Series(_("CO2e"), [round(co2e[p].amount) for p in co2e_ports]),
             ],
+            unit=_("kg CO2e"),
             note=_(
                 "Estimated with the route quote's emission factors for a sea route; "
                 "lanes without a route are left out."
@@ -453,10 +499,6 @@ def labour_charts(
                     _("Job orders"),
                     [compliance.get(c, Sums()).records for c in COMPLIANCE],
                 ),
-                Series(
-                    _("Workers needed"),
-                    [round(compliance.get(c, Sums()).amount) for c in COMPLIANCE],
-                ),
             ],
             links=[urls.job_orders] * len(COMPLIANCE),
         ),
@@ -481,7 +523,7 @@ def labour_charts(
             "rejection-rules",
             _("Rejections by rule"),
             HORIZONTAL_BAR,
-            [names.rules.get(k, k) for k, _s in reasons],
+            [rule_label(names, k) for k, _s in reasons],
             [Series(_("Rejected job orders"), [s.records for _k, s in reasons])],
             note=_("An order that broke several rules counts under each of them."),
             links=[rejected_list] * len(reasons),
@@ -639,7 +681,6 @@ def province_charts(
     names: Names,
     urls: OfficeUrls,
     _: Translate,
-    teu: Callable[[float, float], float],
 ) -> list[Chart]:
     """The province picture of one pillar, by regency."""
     if pillar == TRADE:
@@ -664,20 +705,13 @@ def province_charts(
         return [
             Chart(
                 "province-shipments",
-                _("Shipments by origin regency"),
+                _("Tonnes shipped by origin regency"),
                 HORIZONTAL_BAR,
                 [names.regencies.get(r, r) for r in regencies],
                 [
-                    Series(_("Shipments"), [lanes[r].records for r in regencies]),
                     Series(_("Tonnes"), [tonnes(lanes[r].amount) for r in regencies]),
-                    Series(
-                        _("TEU-equivalent"),
-                        [
-                            round(teu(lanes[r].extra, lanes[r].amount), 2)
-                            for r in regencies
-                        ],
-                    ),
                 ],
+                unit=_("tonnes"),
                 links=[urls.lane_demand] * len(regencies),
             )
         ]
@@ -756,9 +790,9 @@ def msme_charts(
             _("Readiness score per product (Malaysia)"),
             HORIZONTAL_BAR,
             [
-                f"{p.product} ({names.choice('level', p.level)})"
+                f"{short_name(p.product, PRODUCT_NAME)} · {names.choice('level', p.level)}"
                 if p.level
-                else p.product
+                else short_name(p.product)
                 for p in progress.products
             ],
             [Series(_("Score"), [p.score for p in progress.products])],
@@ -798,10 +832,6 @@ def msme_charts(
                 Series(
                     _("Shipments"),
                     [progress.shipments.get(s, (0, 0.0))[0] for s in statuses],
-                ),
-                Series(
-                    _("Tonnes"),
-                    [tonnes(progress.shipments.get(s, (0, 0.0))[1]) for s in statuses],
                 ),
             ],
             links=[urls.shipments] * len(statuses),
@@ -914,8 +944,8 @@ def seeker_charts(
             _("My grievances"),
             HORIZONTAL_BAR,
             [
-                f"{names.choice('grievance_category', g.category)} · {day_label(g.filed)}"
-                f" · {names.choice('grievance_status', g.status)}"
+                f"{day_label(g.filed)} · "
+                f"{clip(names.choice('grievance_category', g.category), GRIEVANCE_NAME)}"
                 for g in status.grievances
             ],
             [

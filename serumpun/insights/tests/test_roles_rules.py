@@ -132,7 +132,7 @@ def test_rejections_without_a_coded_rule_are_named_as_the_attaches_judgement():
     reasons = chart(
         rules.labour_charts(cube(rows), names, urls, same), "rejection-rules"
     )
-    assert values(reasons) == {"Judgement": 2, "Minimum age": 1}
+    assert values(reasons) == {"Judgement": 2, "ID-1 Minimum age": 1}
 
 
 @pytest.mark.parametrize(
@@ -161,3 +161,19 @@ def test_an_office_shows_the_pillar_of_its_own_work_unless_asked():
 def test_links_keep_only_the_given_parameters():
     assert rules.with_query("/a/", stage="", hs="0901") == "/a/?hs=0901"
     assert rules.with_query("/a/") == "/a/"
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("Coffee, whether or not roasted or decaffeinated; husks", "Coffee"),
+        ("Starches; inulin", "Starches"),
+        (
+            "Pepper of the genus piper and of the genus capsicum",
+            "Pepper of the genus piper a…",
+        ),
+    ],
+)
+def test_chart_labels_keep_the_first_clause_of_long_names(name, short):
+    assert rules.short_name(name) == short
+    assert len(rules.short_name(name)) <= rules.SHORT_NAME

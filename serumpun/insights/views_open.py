@@ -34,9 +34,12 @@ from serumpun.insights.rules.charts import (
     Series,
 )
 from serumpun.insights.rules.cube import SUPPRESSED, month_range
+from serumpun.insights.templatetags.insights import number
 from serumpun.labour.models import Grievance, Sector
 
 Value = int | float | str | None
+#: tables of at most this many rows show open under their chart (a regency per row)
+OPEN_TABLE_ROWS = 16
 
 
 class PeriodForm(forms.Form):
@@ -97,7 +100,14 @@ def _chart(
     series: Sequence[tuple[str, str]],
     unit: str = "",
     note: str = "",
+    totals: Sequence[Any] = (),
 ) -> Chart:
+    """A table as a chart; a breakdown's total goes in its note, not among its bars."""
+    if totals:
+        figures = " · ".join(
+            f"{name} {number(_values(totals, field)[0])}" for field, name in series
+        )
+        note = " ".join(filter(None, [_("Lampung, all together: %s.") % figures, note]))
     return Chart(
         id=chart_id,
         title=title,
@@ -132,27 +142,20 @@ def page_charts(data: api_open.OpenData, year: int) -> list[Chart]:
         return of_year(rows)[:1]
 
     def regency(row: Any) -> str:
-        code = getattr(row, "regency_code", None)
-        return data.regency_names.get(code, code) if code else _("Lampung (total)")
+        return data.regency_names.get(row.regency_code, row.regency_code)
 
     def sector(row: Any) -> str:
-        code = getattr(row, "sector", "")
-        return (
-            str(Sector(code).label)
-            if code in Sector.values
-            else code or _("All sectors")
-        )
+        code = row.sector
+        return str(Sector(code).label) if code in Sector.values else code
 
     def category(row: Any) -> str:
-        code = getattr(row, "category", "")
+        code = row.category
         if code in Grievance.Category.values:
             return str(Grievance.Category(code).label)
-        return code or _("All categories")
+        return code
 
     def lane(row: Any) -> str:
         code = row.destination_locode
-        if not code:
-            return _("All lanes")
         return f"Panjang → {data.port_names.get(code, code)}"
 
     def period(row: Any) -> str:
@@ -173,7 +176,7 @@ def page_charts(data: api_open.OpenData, year: int) -> list[Chart]:
             f"msmes-by-regency-{y}",
             _("MSMEs by regency, %(year)s") % {"year": y},
             HORIZONTAL_BAR,
-            [*of_year(pub.msmes_by_regency), *total(pub.msmes_by_year)],
+            of_year(pub.msmes_by_regency),
             label=regency,
             series=[
                 ("registered", _("registered")),
@@ -181,6 +184,7 @@ def page_charts(data: api_open.OpenData, year: int) -> list[Chart]:
                 ("export_ready", _("export-ready for Malaysia")),
             ],
             note=_("Export-ready: the latest assessment of the year."),
+            totals=total(pub.msmes_by_year),
         ),
         _chart(
             "trade-by-month",
@@ -218,13 +222,14 @@ def page_charts(data: api_open.OpenData, year: int) -> list[Chart]:
             f"shipments-by-lane-{y}",
             _("Shipments by lane, %(year)s") % {"year": y},
             HORIZONTAL_BAR,
-            [*of_year(pub.shipments_by_year_lane), *total(pub.shipments_by_year)],
+            of_year(pub.shipments_by_year_lane),
             label=lane,
             series=[
                 ("shipments", _("shipments")),
                 ("tonnes", _("tonnes")),
                 ("teu", _("TEU-equivalent")),
             ],
+            totals=total(pub.shipments_by_year),
         ),
         _chart(
             "shipments-by-month-lane",
@@ -250,38 +255,35 @@ def page_charts(data: api_open.OpenData, year: int) -> list[Chart]:
             f"job-orders-by-sector-{y}",
             _("Job orders by sector, %(year)s") % {"year": y},
             HORIZONTAL_BAR,
-            [*of_year(pub.job_orders_by_sector), *total(pub.job_orders_by_year)],
+            of_year(pub.job_orders_by_sector),
             label=sector,
             series=[
                 ("endorsed", _("endorsed")),
                 ("rejected", _("rejected")),
                 ("reviewed", _("reviewed")),
             ],
+            totals=total(pub.job_orders_by_year),
         ),
         _chart(
             f"labour-by-regency-{y}",
             _("Job seekers and placements by regency, %(year)s") % {"year": y},
             HORIZONTAL_BAR,
-            [*of_year(pub.labour_by_regency), *total(pub.labour_by_year)],
+            of_year(pub.labour_by_regency),
             label=regency,
             series=[
                 ("seekers_registered", _("seekers registered")),
                 ("placements", _("placements (departures)")),
             ],
+            totals=total(pub.labour_by_year),
         ),
         _chart(
             f"placements-by-sector-{y}",
             _("Placements by sector, %(year)s") % {"year": y},
             HORIZONTAL_BAR,
-            [
-                *of_year(pub.placements_by_sector),
-                *[
-                    rules.PlacementSectorRow(year, "", r.placements)
-                    for r in total(pub.labour_by_year)
-                ],
-            ],
+            of_year(pub.placements_by_sector),
             label=sector,
             series=[("placements", _("placements (departures)"))],
+            totals=total(pub.labour_by_year),
         ),
         _chart(
             "grievances-by-month",
@@ -295,9 +297,10 @@ def page_charts(data: api_open.OpenData, year: int) -> list[Chart]:
             f"grievances-by-category-{y}",
             _("Grievances by category, %(year)s") % {"year": y},
             HORIZONTAL_BAR,
-            [*of_year(pub.grievances_by_year_category), *total(pub.grievances_by_year)],
+            of_year(pub.grievances_by_year_category),
             label=category,
             series=[("grievances", _("grievances"))],
+            totals=total(pub.grievances_by_year),
         ),
     ]
 
@@ -326,6 +329,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "query": urlencode({**chosen, "year": year}),
         "year_links": [(y, urlencode({**chosen, "year": y})) for y in years],
         "charts": charts,
+        # short tables (the year's breakdowns) open; the long monthly ones under their chart
+        "tables": [(c, len(c.labels) <= OPEN_TABLE_ROWS) for c in charts],
         "years": years,
         "year": year,
         "data": data,

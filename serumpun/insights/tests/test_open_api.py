@@ -259,6 +259,7 @@ def test_the_page_is_public_shows_the_api_figures_and_costs_constant_queries(
         zip(regency_table.labels, regency_table.series[0].values, strict=True)
     )
     assert (values["Lampung Barat"], values["Kota Bandar Lampung"]) == (7, None)
+    assert "15" in regency_table.note  # the province's total, beside the bars
 
 
 def test_the_page_works_for_a_signed_in_user_and_links_from_every_page(client, db):

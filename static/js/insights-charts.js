@@ -12,7 +12,33 @@
   var COLOURS = ["#0b5d4b", "#d55e00", "#0072b2", "#cc79a7", "#e69f00", "#009e73", "#56b4e9", "#4c5653"];
 
   var MANY_LABELS = 6;  // more bars than this turn sideways on a narrow screen
+  var MANY_BARS = 20;
+  var LONG_LABEL = 10;  // characters, on average
   var NARROW_PX = 600;
+
+  // Too many bars, or labels too long, to stand side by side on a phone.
+  function crowded(spec) {
+    if (spec.labels.length <= MANY_LABELS) { return false; }
+    var chars = spec.labels.reduce(function (sum, label) { return sum + String(label).length; }, 0);
+    return spec.labels.length * spec.series.length > MANY_BARS || chars / spec.labels.length > LONG_LABEL;
+  }
+
+  // A long label on up to two lines, cut with an ellipsis; the table holds it whole.
+  function wrap(label, width) {
+    var words = String(label).split(/\s+/);
+    var lines = [""];
+    words.forEach(function (word) {
+      var line = lines[lines.length - 1];
+      if (!line || (line + " " + word).length <= width) {
+        lines[lines.length - 1] = line ? line + " " + word : word;
+      } else {
+        lines.push(word);
+      }
+    });
+    lines = lines.map(function (line) { return line.length > width ? line.slice(0, width - 1) + "…" : line; });
+    if (lines.length > 2) { lines = [lines[0], lines[1].slice(0, width - 1) + "…"]; }
+    return lines.length === 1 ? lines[0] : lines;
+  }
 
   function reducedMotion() {
     return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -55,6 +81,7 @@
     var horizontal = kind === "horizontal_bar" || kind === "stacked_horizontal_bar";
     var stacked = kind === "stacked_bar" || kind === "stacked_horizontal_bar";
     var options = {
+      locale: document.documentElement.lang || "id",  // ticks grouped and decimal as the page
       responsive: true,
       maintainAspectRatio: false,
       animation: reducedMotion() ? false : { duration: 400 },
@@ -80,7 +107,7 @@
         beginAtZero: true,
         stacked: stacked,
         // counts get whole-number ticks: no "0,5 MSMEs"
-        ticks: { precision: counts ? 0 : undefined, callback: function (v) { return format.format(v); } }
+        ticks: { precision: counts ? 0 : undefined }
       };
       var labelAxis = {
         stacked: stacked,
@@ -89,8 +116,9 @@
           // long labels (gap titles, HS descriptions) are cut on the chart; the table has them whole
           callback: function (v) {
             var label = String(this.getLabelForValue(v));
-            var max = horizontal ? 28 : 16;
-            return label.length > max ? label.slice(0, max - 1) + "…" : label;
+            if (!horizontal) { return label.length > 16 ? label.slice(0, 15) + "…" : label; }
+            // about 6.5 px a character: labels take at most 45% of the chart's width
+            return wrap(label, Math.max(12, Math.floor(this.chart.width * 0.45 / 6.5)));
           }
         }
       };
@@ -110,14 +138,14 @@
     } catch (e) {
       return;
     }
-    if ((spec.kind === "bar" || spec.kind === "stacked_bar") && spec.labels.length > MANY_LABELS &&
+    if ((spec.kind === "bar" || spec.kind === "stacked_bar") && crowded(spec) &&
         figure.clientWidth < NARROW_PX) {
       // on a phone, many bars side by side are too thin to read: lay them along the page
       spec.kind = spec.kind === "bar" ? "horizontal_bar" : "stacked_horizontal_bar";
     }
     if (spec.kind.indexOf("horizontal") !== -1) {
       // room for every label, more for several series (CSSOM, which the CSP allows)
-      var perRow = 1.6 + 0.6 * Math.max(0, spec.series.length - 1);
+      var perRow = 2.2 + 0.6 * Math.max(0, spec.series.length - 1);
       canvas.parentNode.style.height = Math.max(8, perRow * spec.labels.length + 4) + "rem";
     }
     figure.dataset.drawn = "1";

@@ -158,3 +158,19 @@ def test_monthly_series_have_one_value_per_month():
     value = next(c for c in trade.charts if c.id == "trade-deal-value")
     assert list(value.labels) == ["2026-10"]
     assert list(value.series[0].values) == [750]
+
+
+def test_emissions_are_an_estimate_that_says_how_much_cargo_it_covers():
+    data = cube(
+        row(m.SHIPMENT, ALL, "MYPKG", "booked", records=2, amount=20_000, extra=30),
+        row(m.SHIPMENT_CO2E, ALL, "MYPKG", "", records=1, amount=812.4, extra=15.0),
+    )
+
+    transport = executive.transport_section(data, words())
+
+    emissions = {f.label: f for f in transport.figures}["Emissions (estimate)"]
+    assert emissions.value == 0.8  # tonnes CO2e
+    assert emissions.note == "covers 15.0 of 20.0 tonnes shipped"
+    by_lane = next(c for c in transport.charts if c.id == "transport-co2e")
+    assert list(by_lane.series[0].values) == [812]
+    assert "covers 15.0 of 20.0 tonnes" in by_lane.note

@@ -62,7 +62,7 @@ def transport_section(cube: Cube, words: Vocabulary) -> Section:
             places=1,
             note=_("covers %(covered)s of %(total)s tonnes shipped")
             % {
-                "covered": words.number(tonnes(co2e.extra), 1),
+                "covered": words.number(round(co2e.extra, 1), 1),  # already tonnes
                 "total": words.number(tonnes(shipments.amount), 1),
             },
         ),
@@ -140,21 +140,26 @@ def _co2e_by_lane(cube: Cube, words: Vocabulary) -> Chart:
     _ = words.gettext
     by_lane = cube.by(m.SHIPMENT_CO2E, "key")
     codes = sorted(code for code in by_lane if code)
+    covered = cube.total(m.SHIPMENT_CO2E).extra  # tonnes (metrics.py)
+    shipped = cube.total(m.SHIPMENT).amount
     return Chart(
         id="transport-co2e",
         title=_("Estimated emissions by destination port"),
         kind=BAR,
         labels=[_port(words, code) for code in codes],
         series=[
-            Series(_("t CO2e"), [tonnes(by_lane[code].amount) for code in codes]),
-            Series(
-                _("tonnes covered"), [tonnes(by_lane[code].extra) for code in codes]
-            ),
+            Series(_("kg CO2e"), [round(by_lane[code].amount) for code in codes]),
         ],
+        unit=_("kg CO2e"),
         note=_(
             "An estimate: each lane's sea route quoted for one tonne with the route "
             "engine's emission factors, times the tonnes shipped; lanes the engine "
-            "cannot route are left out."
-        ),
+            "cannot route are left out. It covers %(covered)s of %(total)s tonnes "
+            "shipped."
+        )
+        % {
+            "covered": words.number(round(covered, 1), 1),
+            "total": words.number(tonnes(shipped), 1),
+        },
         links=[words.link("lane_demand", to=code) for code in codes],
     )

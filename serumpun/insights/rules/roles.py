@@ -675,6 +675,34 @@ def office_charts(
     ]
 
 
+def _by_regency(
+    cube: Cube,
+    chart_id: str,
+    *,
+    title: str,
+    metrics: Sequence[tuple[str, str]],
+    names: Names,
+    link: str,
+) -> Chart:
+    """Records of a few regional metrics per regency, largest first by the first metric."""
+    sums = {metric: cube.by(metric, "regency") for metric, _label in metrics}
+    first = sums[metrics[0][0]]
+    regencies = sorted(
+        set().union(*sums.values()), key=lambda r: (-first.get(r, Sums()).records, r)
+    )
+    return Chart(
+        chart_id,
+        title,
+        HORIZONTAL_BAR,
+        [names.regencies.get(r, r) for r in regencies],
+        [
+            Series(label, [sums[metric].get(r, Sums()).records for r in regencies])
+            for metric, label in metrics
+        ],
+        links=[with_query(link, regency=r) for r in regencies],
+    )
+
+
 def province_charts(
     cube: Cube,
     pillar: str,
@@ -684,53 +712,56 @@ def province_charts(
 ) -> list[Chart]:
     """The province picture of one pillar, by regency."""
     if pillar == TRADE:
-        metrics = (
+        msmes = (
             (m.MSME_REGISTERED, _("MSMEs registered")),
             (m.MSME_VERIFIED, _("MSMEs verified")),
             (m.MSME_READY, _("MSMEs export-ready")),
         )
-        link = urls.registry
-        title = _("MSMEs by regency")
-    elif pillar == LABOUR:
-        metrics = (
-            (m.SEEKER_REGISTERED, _("Job seekers registered")),
+        return [
+            _by_regency(
+                cube,
+                "province-trade",
+                _("MSMEs by regency"),
+                msmes,
+                names,
+                urls.registry,
+            )
+        ]
+    if pillar == LABOUR:
+        seekers = ((m.SEEKER_REGISTERED, _("Job seekers registered")),)
+        placements = (
             (m.PLACEMENT, _("Placements")),
             (m.GRIEVANCE, _("Grievances")),
         )
-        link = urls.placements
-        title = _("Job seekers, placements and grievances by regency")
-    else:
-        lanes = cube.by(m.SHIPMENT, "regency")
-        regencies = sorted(lanes, key=lambda r: (-lanes[r].amount, r))
         return [
-            Chart(
-                "province-shipments",
-                _("Tonnes shipped by origin regency"),
-                HORIZONTAL_BAR,
-                [names.regencies.get(r, r) for r in regencies],
-                [
-                    Series(_("Tonnes"), [tonnes(lanes[r].amount) for r in regencies]),
-                ],
-                unit=_("tonnes"),
-                links=[urls.lane_demand] * len(regencies),
-            )
+            _by_regency(
+                cube,
+                "province-labour",
+                title=_("Job seekers registered by regency"),
+                metrics=seekers,
+                names=names,
+                link=urls.seekers,
+            ),
+            _by_regency(
+                cube,
+                "province-placements",
+                title=_("Placements and grievances by the worker's regency"),
+                metrics=placements,
+                names=names,
+                link=urls.placements,
+            ),
         ]
-    sums = {metric: cube.by(metric, "regency") for metric, _t in metrics}
-    regencies = sorted(
-        set().union(*sums.values()),
-        key=lambda r: (-sums[metrics[0][0]].get(r, Sums()).records, r),
-    )
+    lanes = cube.by(m.SHIPMENT, "regency")
+    regencies = sorted(lanes, key=lambda r: (-lanes[r].amount, r))
     return [
         Chart(
-            f"province-{pillar}",
-            title,
+            "province-shipments",
+            _("Tonnes shipped by origin regency"),
             HORIZONTAL_BAR,
             [names.regencies.get(r, r) for r in regencies],
-            [
-                Series(label, [sums[metric].get(r, Sums()).records for r in regencies])
-                for metric, label in metrics
-            ],
-            links=[with_query(link, regency=r) for r in regencies],
+            [Series(_("Tonnes"), [tonnes(lanes[r].amount) for r in regencies])],
+            unit=_("tonnes"),
+            links=[urls.lane_demand] * len(regencies),
         )
     ]
 
@@ -917,7 +948,7 @@ def seeker_charts(
     day_label: Callable[[date], str],
 ) -> list[Chart]:
     """Documents by status, offers by status, own grievances with the wait for an answer."""
-    return [
+    charts = [
         Chart(
             "my-documents",
             _("My documents"),
@@ -939,25 +970,29 @@ def seeker_charts(
             [Series(_("Offers"), [status.offers.get(s, 0) for s in OFFER_STATUSES])],
             links=[urls.offers] * len(OFFER_STATUSES),
         ),
-        Chart(
-            "my-grievances",
-            _("My grievances"),
-            HORIZONTAL_BAR,
-            [
-                f"{day_label(g.filed)} · "
-                f"{clip(names.choice('grievance_category', g.category), GRIEVANCE_NAME)}"
-                for g in status.grievances
-            ],
-            [
-                Series(
-                    _("Hours to the first answer"),
-                    [g.hours_to_response for g in status.grievances],
-                )
-            ],
-            note=_("– : not answered yet."),
-            links=[urls.grievance(g.pk) for g in status.grievances],
-        ),
     ]
+    if status.grievances:
+        charts.append(
+            Chart(
+                "my-grievances",
+                _("My grievances"),
+                HORIZONTAL_BAR,
+                [
+                    f"{day_label(g.filed)} · "
+                    f"{clip(names.choice('grievance_category', g.category), GRIEVANCE_NAME)}"
+                    for g in status.grievances
+                ],
+                [
+                    Series(
+                        _("Hours to the first answer"),
+                        [g.hours_to_response for g in status.grievances],
+                    )
+                ],
+                note=_("– : not answered yet."),
+                links=[urls.grievance(g.pk) for g in status.grievances],
+            )
+        )
+    return charts
 
 
 def grouped(rows: Iterable[tuple[str, int]]) -> dict[str, int]:

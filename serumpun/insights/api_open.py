@@ -6,6 +6,7 @@ Every figure comes from the roll-up tables through `rules.open_data`, which fixe
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal
@@ -68,6 +69,17 @@ def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
     return add_months(last, 1 - DEFAULT_MONTHS), last
 
 
+def last_refresh() -> dt.datetime | None:
+    """When the roll-ups the figures come from were last refreshed."""
+    finished: dt.datetime | None = (
+        RollupRefresh.objects.filter(status=RefreshStatus.DONE)
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    return finished
+
+
 def load_open_data(
     first_month: dt.date, last_month: dt.date, regency: str | None = None
 ) -> OpenData:
@@ -95,12 +107,6 @@ def load_open_data(
         .order_by("kind")
         .values_list("locode", "name")
     )
-    refreshed_at = (
-        RollupRefresh.objects.filter(status=RefreshStatus.DONE)
-        .order_by("-finished_at")
-        .values_list("finished_at", flat=True)
-        .first()
-    )
     return OpenData(
         rules.select(everything, first_month, last_month, regency),
         first_month,
@@ -108,7 +114,7 @@ def load_open_data(
         regency or None,
         regency_names,
         port_names,
-        refreshed_at,
+        last_refresh(),
     )
 
 
@@ -356,22 +362,32 @@ def _month(value: str) -> dt.date:
     return dt.date.fromisoformat(f"{value}-01")
 
 
+def requested_period(
+    first: str | None, last: str | None, *, today: dt.date
+) -> tuple[dt.date, dt.date]:
+    """The months of `from` and `to` (YYYY-MM), by default this month and the 23 before."""
+    last_month = _month(last) if last else default_period(today)[1]
+    first_month = _month(first) if first else add_months(last_month, 1 - DEFAULT_MONTHS)
+    return first_month, last_month
+
+
+def period_problem(first_month: dt.date, last_month: dt.date) -> str | None:
+    """Why a period cannot be answered, or None."""
+    if first_month > last_month:
+        return "must not be after 'to'"
+    if len(month_range(first_month, last_month)) > MAX_MONTHS:
+        return f"at most {MAX_MONTHS} months before 'to'"
+    return None
+
+
 def resolve_period(
     first: str | None, last: str | None, regency: str | None, *, today: dt.date
 ) -> tuple[dt.date, dt.date, str | None]:
     """The period and regency a request asks for; ValidationError names a bad field."""
-    last_month = _month(last) if last else default_period(today)[1]
-    first_month = _month(first) if first else add_months(last_month, 1 - DEFAULT_MONTHS)
+    first_month, last_month = requested_period(first, last, today=today)
     errors = []
-    if first_month > last_month:
-        errors.append({"loc": ["query", "from"], "msg": "must not be after 'to'"})
-    elif len(month_range(first_month, last_month)) > MAX_MONTHS:
-        errors.append(
-            {
-                "loc": ["query", "from"],
-                "msg": f"at most {MAX_MONTHS} months before 'to'",
-            }
-        )
+    if problem := period_problem(first_month, last_month):
+        errors.append({"loc": ["query", "from"], "msg": problem})
     if (
         regency
         and not Regency.objects.filter(
@@ -510,7 +526,9 @@ def labour_out(data: OpenData) -> dict[str, Any]:
     }
 
 
-DATASETS: dict[str, tuple[str, Any, type[Envelope]]] = {
+DATASETS: dict[
+    str, tuple[str, Callable[[OpenData], dict[str, Any]], type[Envelope]]
+] = {
     "msmes": ("MSMEs registered, verified and export-ready", msmes_out, MsmesOut),
     "trade": ("Introductions, deals and deal value", trade_out, TradeOut),
     "shipments": (
@@ -544,19 +562,13 @@ def _answer(
 def index(request: HttpRequest, response: HttpResponse) -> dict[str, Any]:
     """The datasets, the licence (CC BY 4.0), how to cite them and how they are computed."""
     response["Cache-Control"] = CACHE_CONTROL
-    refreshed_at = (
-        RollupRefresh.objects.filter(status=RefreshStatus.DONE)
-        .order_by("-finished_at")
-        .values_list("finished_at", flat=True)
-        .first()
-    )
     return {
         "title": "Serumpun open data",
         "licence": LICENCE,
         "attribution": ATTRIBUTION,
         "methodology_url": methodology_url(request),
         "api_docs_url": request.build_absolute_uri("/api/v1/docs"),
-        "generated_from_refresh_at": refreshed_at,
+        "generated_from_refresh_at": last_refresh(),
         "datasets": [
             {
                 "id": key,

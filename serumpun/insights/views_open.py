@@ -59,21 +59,21 @@ class PeriodForm(forms.Form):
     )
 
     def period(self, today: dt.date) -> tuple[dt.date, dt.date]:
-        """The months asked for, or the default 24 when the form is not valid."""
-        default = api_open.default_period(today)
-        if not self.is_valid():
-            return default
-        try:
-            first, last, _regency = api_open.resolve_period(
+        """The months asked for, or the default 24 months when they cannot be shown."""
+        if self.is_valid():
+            first, last = api_open.requested_period(
                 self.cleaned_data["start"] or None,
                 self.cleaned_data["end"] or None,
-                None,
                 today=today,
             )
-        except api_open.ValidationError:
-            self.add_error("start", _("Choose at most 60 months, oldest first."))
-            return default
-        return first, last
+            if api_open.period_problem(first, last) is None:
+                return first, last
+            self.add_error(
+                "start",
+                _("Choose at most %(months)d months, the first before the last.")
+                % {"months": api_open.MAX_MONTHS},
+            )
+        return api_open.default_period(today)
 
 
 def _values(items: Sequence[Any], name: str) -> list[float | int | None]:
@@ -343,5 +343,6 @@ def index(request: HttpRequest) -> HttpResponse:
         "api_index": "/api/v1/open/",
         "api_docs": "/api/v1/docs",
         "cited_on": today,
+        "page_url": request.build_absolute_uri(request.path),
     }
     return render(request, "insights/open/index.html", context)

@@ -18,6 +18,7 @@ from serumpun.accounts.tests.factories import make_user
 from serumpun.exporters.tests.factories import MSMEFactory
 from serumpun.exporters.tests.factories import regency as exporters_regency
 from serumpun.insights import actions
+from serumpun.insights.rules.cube import month_range
 from serumpun.labour.models import Grievance, JobOrder
 from serumpun.labour.tests.factories import JobOrderFactory, SeekerFactory
 from serumpun.logistics.models import Shipment
@@ -260,6 +261,32 @@ def test_the_page_is_public_shows_the_api_figures_and_costs_constant_queries(
     )
     assert (values["Lampung Barat"], values["Kota Bandar Lampung"]) == (7, None)
     assert "15" in regency_table.note  # the province's total, beside the bars
+
+
+def test_the_page_shows_the_figures_the_api_gives(client, corridor):
+    api = get(client, f"{API}/labour?{YEAR}")
+    page = client.get(
+        reverse("open_data:index"), {"start": "2026-01", "end": "2026-12"}
+    )
+    chart = next(c for c in page.context["charts"] if c.id == "labour-by-regency-2026")
+    names = {r["regency_name"]: r for r in api["by_regency"]}
+    for label, seekers, placements in zip(
+        chart.labels, chart.series[0].values, chart.series[1].values, strict=True
+    ):
+        assert (seekers, placements) == (
+            names[label]["seekers_registered"],
+            names[label]["placements"],
+        )
+
+
+def test_a_period_the_page_cannot_show_falls_back_to_the_default(client, db):
+    response = client.get(
+        reverse("open_data:index"), {"start": "2026-09", "end": "2026-01"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["start"]
+    first, last = response.context["first_month"], response.context["last_month"]
+    assert len(month_range(first, last)) == 24
 
 
 def test_the_page_works_for_a_signed_in_user_and_links_from_every_page(client, db):

@@ -22,7 +22,7 @@ from serumpun.core.reference import LAMPUNG_PROVINCE_CODE
 from serumpun.insights.models import RefreshStatus, RollupRefresh
 from serumpun.insights.queries import load_cube
 from serumpun.insights.rules import open_data as rules
-from serumpun.insights.rules.cube import add_months, month_range
+from serumpun.insights.rules.cube import Amount, add_months, month_range
 from serumpun.labour.models import Grievance, Sector
 from serumpun.logistics.queries_demand import teu_box
 from serumpun.logistics.rules.lane_demand import teu_equivalent
@@ -424,7 +424,7 @@ def _period(period: str) -> dict[str, Any]:
     return {"month": period}
 
 
-def _amount(value: rules.Amount | None) -> dict[str, Any]:
+def _amount(value: Amount | None) -> dict[str, Any]:
     if value is None:
         return {"value": None, "suppressed": True}
     return {"value": value.value, "suppressed": value.suppressed}

@@ -33,7 +33,7 @@ from serumpun.insights.rules.charts import (
     Chart,
     Series,
 )
-from serumpun.insights.rules.cube import SUPPRESSED, month_range
+from serumpun.insights.rules.cube import SUPPRESSED, Amount, month_range
 from serumpun.insights.templatetags.insights import number
 from serumpun.labour.models import Grievance, Sector
 
@@ -81,7 +81,7 @@ def _values(items: Sequence[Any], name: str) -> list[float | int | None]:
     out: list[Value] = []
     for item in items:
         value = getattr(item, name)
-        out.append(value.value if isinstance(value, rules.Amount) else value)
+        out.append(value.value if isinstance(value, Amount) else value)
     # The chart library draws text as a gap; the table and downloads show it as "<5".
     return cast("list[float | int | None]", out)
 

@@ -11,23 +11,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from serumpun.insights import metrics as m
+from serumpun.insights.rules import cube as sup
 from serumpun.insights.rules import open_data as od
 from serumpun.insights.rules.cube import ALL, Cube, MonthRow, Sums
 
-TOTAL = od.TOTAL
+TOTAL = sup.TOTAL
 MONTHS = [f"2026-{n:02d}" for n in range(1, 13)]
 
 
-def column(values: list[int]) -> od.Published:
+def column(values: list[int]) -> sup.Published:
     rows = [str(i) for i in range(len(values))]
-    return od.publish(
-        od.count_grid(
+    return sup.publish(
+        sup.count_grid(
             {(r, "n"): v for r, v in zip(rows, values, strict=True)}, rows, ("n",)
         )
     )
 
 
-def published_column(values: list[int]) -> list[od.Count]:
+def published_column(values: list[int]) -> list[sup.Count]:
     grid = column(values)
     return [grid.count(str(i), "n") for i in range(len(values))] + [
         grid.count(TOTAL, "n")
@@ -57,8 +58,8 @@ def test_a_count_of_one_to_four_is_published_as_below_five(count, shown):
 def test_a_sum_is_withheld_below_five_records_or_contributors(
     records, contributors, hidden
 ):
-    cell = od.SumCell(amount=1000.0, records=records, contributors=contributors)
-    grid = od.publish(od.amount_grid({("2026-01", ""): cell}, ["2026-01"], ("",)))
+    cell = sup.SumCell(amount=1000.0, records=records, contributors=contributors)
+    grid = sup.publish(sup.amount_grid({("2026-01", ""): cell}, ["2026-01"], ("",)))
     amount = grid.amount("2026-01", "")
     assert amount.suppressed is hidden
     assert (amount.value is None) is hidden
@@ -94,7 +95,7 @@ def test_a_table_with_row_totals_protects_rows_and_columns():
         ("2026-03", "rejected"): 10,
     }
     rows, cols = ["2026-01", "2026-02", "2026-03"], ("endorsed", "rejected")
-    grid = od.publish(od.count_grid(values, rows, cols, row_totals=True))
+    grid = sup.publish(sup.count_grid(values, rows, cols, row_totals=True))
     assert grid.count("2026-01", "endorsed") == "<5"
     # every row and column holding a hidden cell holds another
     for r in rows:
@@ -106,10 +107,10 @@ def test_a_table_with_row_totals_protects_rows_and_columns():
     assert grid.count(TOTAL, TOTAL) == 50
 
 
-def _pinned_anywhere(grid: od.Published) -> bool:
+def _pinned_anywhere(grid: sup.Published) -> bool:
     hidden = {p for p in grid.grid.entries if not grid.shown(*p)}
     return any(
-        od._pinned(grid.grid, cells, total, hidden, grid.withheld)
+        sup._pinned(grid.grid, cells, total, hidden, grid.withheld)
         for cells, total in grid.grid.lines()
     )
 
@@ -129,13 +130,13 @@ def test_no_published_table_lets_a_reader_work_out_a_hidden_count(table, row_tot
     values = {
         (r, c): table[i][j] for i, r in enumerate(rows) for j, c in enumerate(cols)
     }
-    grid = od.publish(od.count_grid(values, rows, cols, row_totals=row_totals))
+    grid = sup.publish(sup.count_grid(values, rows, cols, row_totals=row_totals))
     assert not _pinned_anywhere(grid)
     for (r, c), entry in grid.grid.entries.items():
         shown = grid.count(r, c)
         if entry.value == 0:
             assert shown == 0
-        elif 0 < entry.value < od.MIN_CELL:
+        elif 0 < entry.value < sup.MIN_CELL:
             # only a total may hide a "<5" (when its "<5" cells would be pinned)
             assert shown == "<5" or (shown is None and TOTAL in (r, c))
         else:
@@ -153,10 +154,10 @@ def test_no_published_table_lets_a_reader_work_out_a_hidden_count(table, row_tot
 def test_no_published_sum_can_be_worked_out_from_its_total(cells):
     rows = [str(i) for i in range(len(cells))]
     values = {
-        (r, "kg"): od.SumCell(amount if n else 0.0, n, min(n, c))
+        (r, "kg"): sup.SumCell(amount if n else 0.0, n, min(n, c))
         for r, (amount, n, c) in zip(rows, cells, strict=True)
     }
-    grid = od.publish(od.amount_grid(values, rows, ("kg",)))
+    grid = sup.publish(sup.amount_grid(values, rows, ("kg",)))
     assert not _pinned_anywhere(grid)
 
 
@@ -206,10 +207,10 @@ def test_deal_value_needs_five_msmes_even_when_there_are_many_deals():
     )
     march, april, may = pub.trade_by_month[2:5]
     assert (march.month, march.deals) == ("2026-03", 6)
-    assert march.deal_value_usd == od.Amount(None, suppressed=True)
-    assert (april.deals, april.deal_value_usd) == (7, od.Amount(56_000.0))
-    assert may.deal_value_usd == od.Amount(None, suppressed=True)
-    assert pub.trade_by_year[0].deal_value_usd == od.Amount(126_000.0)
+    assert march.deal_value_usd == sup.Amount(None, suppressed=True)
+    assert (april.deals, april.deal_value_usd) == (7, sup.Amount(56_000.0))
+    assert may.deal_value_usd == sup.Amount(None, suppressed=True)
+    assert pub.trade_by_year[0].deal_value_usd == sup.Amount(126_000.0)
 
 
 def test_a_lone_month_of_deals_cannot_be_read_from_the_year():
@@ -231,13 +232,13 @@ def test_shipments_per_lane_publish_tonnes_teu_and_an_estimated_co2e():
     pub = build(cube(*pkg))
     may = pub.shipments_by_month[4]
     assert (may.period, may.shipments) == ("2026-05", 15)
-    assert may.tonnes == od.Amount(22.0)
-    assert may.teu == od.Amount(round(50.0 / 28.0, 2))
-    assert may.co2e_tonnes == od.Amount(1.4)
+    assert may.tonnes == sup.Amount(22.0)
+    assert may.teu == sup.Amount(round(50.0 / 28.0, 2))
+    assert may.co2e_tonnes == sup.Amount(1.4)
     lanes = {r.destination_locode: r for r in pub.shipments_by_month_lane}
     assert lanes["MYPKG"].shipments == 8
-    assert lanes["MYPKG"].tonnes == od.Amount(15.0)
-    assert lanes["MYPEN"].teu == od.Amount(0.5)
+    assert lanes["MYPKG"].tonnes == sup.Amount(15.0)
+    assert lanes["MYPEN"].teu == sup.Amount(0.5)
 
 
 def test_a_thin_lane_hides_its_tonnes_another_lanes_and_the_co2e():
@@ -255,7 +256,7 @@ def test_a_thin_lane_hides_its_tonnes_another_lanes_and_the_co2e():
     assert lanes["MYPEN"].tonnes.suppressed and lanes["MYPEN"].teu.suppressed
     assert lanes["MYPGU"].tonnes.suppressed  # the next smallest, so May's total is safe
     assert not lanes["MYPKG"].tonnes.suppressed
-    assert pub.shipments_by_month[4].tonnes == od.Amount(17.0)
+    assert pub.shipments_by_month[4].tonnes == sup.Amount(17.0)
     assert pub.shipments_by_month[4].co2e_tonnes.suppressed
 
 
@@ -273,7 +274,7 @@ def test_the_co2e_of_a_month_with_a_hidden_lane_cannot_be_read_from_the_year():
 
     pub = build(cube(*month_of(5, False), *month_of(6, True), *month_of(7, False)))
     co2e = [r.co2e_tonnes for r in pub.shipments_by_month[4:7]]
-    assert co2e[1] == od.Amount(None, suppressed=True)  # June has a hidden lane
+    assert co2e[1] == sup.Amount(None, suppressed=True)  # June has a hidden lane
     year = pub.shipments_by_year[0].co2e_tonnes
     hidden = [c for c in [*co2e, year] if c is not None and c.suppressed]
     assert len(hidden) >= 2  # June alone could be subtracted out of the year
@@ -288,8 +289,8 @@ def test_co2e_shows_when_no_lane_is_hidden():
         for n in (5, 6)
     ]
     pub = build(cube(*rows))
-    assert [r.co2e_tonnes for r in pub.shipments_by_month[4:6]] == [od.Amount(0.7)] * 2
-    assert pub.shipments_by_year[0].co2e_tonnes == od.Amount(1.4)
+    assert [r.co2e_tonnes for r in pub.shipments_by_month[4:6]] == [sup.Amount(0.7)] * 2
+    assert pub.shipments_by_year[0].co2e_tonnes == sup.Amount(1.4)
 
 
 def test_regency_tables_read_the_per_regency_cells():

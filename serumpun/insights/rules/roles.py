@@ -721,10 +721,10 @@ def province_charts(
             _by_regency(
                 cube,
                 "province-trade",
-                _("MSMEs by regency"),
-                msmes,
-                names,
-                urls.registry,
+                title=_("MSMEs by regency"),
+                metrics=msmes,
+                names=names,
+                link=urls.registry,
             )
         ]
     if pillar == LABOUR:

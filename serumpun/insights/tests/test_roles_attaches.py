@@ -390,3 +390,13 @@ def test_each_role_finds_its_dashboard_in_the_menu(role, url_name):
     assert reverse(url_name) in urls
     others = {"insights:my_progress", "insights:my_status"} - {url_name}
     assert not {reverse(name) for name in others} & set(urls)
+
+
+@pytest.mark.parametrize(("asked", "months"), [("3", 3), ("24", 24), ("7", 12)])
+def test_the_period_is_one_of_the_offered_lengths(client, asked, months):
+    deal = lead_parties()
+
+    response = get(client, deal.attache, "trade_attache", months=asked)
+
+    assert len(chart(response, "introductions-month").labels) == months
+    assert response.context["base_query"] == f"months={months}"

@@ -247,3 +247,12 @@ MY_STATUS_QUERIES = 8
 @pytest.mark.parametrize("role", [Role.MSME_OWNER, Role.LABOUR_ATTACHE, Role.OFFICER])
 def test_my_status_is_for_seekers(client, role):
     assert get(client, make_user(role), "my_status").status_code == 403
+
+
+def test_a_seeker_without_grievances_is_offered_to_file_one(client):
+    seeker = SeekerFactory(user=make_user(Role.SEEKER))
+
+    response = get(client, seeker.user, "my_status")
+
+    assert "my-grievances" not in [c.id for c in response.context["charts"]]
+    assert reverse("labour:grievance_new").encode() in response.content

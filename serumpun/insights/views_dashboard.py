@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from serumpun.accounts.roles import has_permission, require_permission
 from serumpun.insights import queries
-from serumpun.insights.downloads import FORMATS, find_chart, table_download
+from serumpun.insights.downloads import find_chart, table_download
 from serumpun.insights.forms_dashboard import DashboardFilterForm, Period, bound_form
 from serumpun.insights.models import RefreshStatus, RollupRefresh
 from serumpun.insights.rules import executive
@@ -99,7 +99,6 @@ def _names(codes: list[str], rows: Any, key: str, value: str) -> dict[str, str]:
 def vocabulary(request: HttpRequest, cube: Cube) -> executive.Vocabulary:
     """Names, labels and links for the page, in two queries (HS codes and ports)."""
     from serumpun.core.models import HSCode, Port
-    from serumpun.exporters.forms_officer import lampung_regencies
     from serumpun.labour.actions import labour_rulebook
     from serumpun.labour.models import Grievance, Sector
     from serumpun.logistics.queries_demand import teu_box
@@ -116,7 +115,7 @@ def vocabulary(request: HttpRequest, cube: Cube) -> executive.Vocabulary:
         gettext=gettext,
         month_label=lambda month: date_format(month, "M Y"),
         link=record_links(request.user),
-        regencies={place.code: place.name for place in lampung_regencies()},
+        regencies=_regency_names(),
         box=teu_box(),
         number=lambda value, places: str(
             number_format(value, places, use_l10n=True, force_grouping=True)
@@ -169,26 +168,28 @@ def executive_dashboard(request: HttpRequest) -> HttpResponse:
         "dashboard": dashboard,
         "query": urlencode(query),
         "query_fields": query,
-        "formats": FORMATS,
         "refreshed": done,
         "latest_refresh": latest,
         "refresh_running": _running(latest),
-        "regency_name": dict(form.fields["regency"].choices).get(period.regency or "")  # type: ignore[attr-defined]
-        if period.regency
-        else "",
+        "regency_name": _regency_names().get(period.regency or "", ""),
         "map_tag": MAP_TAG is not None,
-        "map_values": _map_values(dashboard),
+        "map_values": _map_values(dashboard, period.regency),
         "map_link": _map_link(request.user),
     }
     return render(request, TEMPLATE, context)
 
 
-def _map_values(dashboard: executive.Dashboard) -> dict[str, int]:
-    """Export-ready MSMEs per Lampung regency, zero where there are none."""
+def _regency_names() -> dict[str, str]:
     from serumpun.exporters.forms_officer import lampung_regencies
 
+    return {place.code: place.name for place in lampung_regencies()}
+
+
+def _map_values(dashboard: executive.Dashboard, regency: str | None) -> dict[str, int]:
+    """Export-ready MSMEs per regency shown: zero where none; only the filtered one."""
     ready = dashboard.ready_by_regency
-    return {place.code: ready.get(place.code, 0) for place in lampung_regencies()}
+    shown = [regency] if regency else list(_regency_names())
+    return {code: ready.get(code, 0) for code in shown}
 
 
 def _map_link(user: Any) -> str | None:

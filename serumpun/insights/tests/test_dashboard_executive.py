@@ -456,3 +456,17 @@ def test_refresh_now_recomputes_and_returns_to_the_same_filters(
 
 def test_refresh_is_post_only(officer, client):
     assert client.get(reverse("insights:refresh_rollups")).status_code == 405
+
+
+def test_the_map_shows_export_ready_msmes_by_regency(officer, client, world):
+    response = client.get(URL, PERIOD)
+
+    values = response.context["map_values"]
+    assert len(values) == 15
+    assert (values["1801"], values["1871"], values["1802"]) == (1, 0, 0)
+    html = response.content.decode()
+    assert 'data-regency="1801"' in html
+    assert f"{reverse('exporters:registry')}?regency=1801" in html
+
+    filtered = client.get(URL, {**PERIOD, "regency": "1871"})
+    assert filtered.context["map_values"] == {"1871": 0}

@@ -401,10 +401,12 @@ def resolve_period(
 
 
 def methodology_url(request: HttpRequest) -> str:
+    """The methodology note on the open-data page, as an absolute address."""
     return request.build_absolute_uri(reverse("open_data:index") + "#methodology")
 
 
 def envelope(request: HttpRequest, data: OpenData) -> dict[str, Any]:
+    """What every dataset answer carries: licence, attribution, methodology, refresh, period."""
     return {
         "licence": LICENCE,
         "attribution": ATTRIBUTION,

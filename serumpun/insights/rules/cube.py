@@ -393,8 +393,9 @@ def protect(grid: Grid, forced: Iterable[Position] = ()) -> frozenset[Position]:
                 p
                 for p in [total]
                 if p not in withheld
-                and grid.entries[p].value > 0
                 and (p not in hidden or grid.kind == COUNT)
+                # a zero total of counts has no small cell to hide; a zero sum may have
+                and (grid.entries[p].value > 0 or grid.kind == AMOUNT)
             ]
             if not candidates:
                 continue

@@ -346,3 +346,11 @@ def test_a_total_one_breakdown_withholds_is_not_published_by_another():
     january = pub.job_orders_by_month[0]
     assert january.endorsed is None  # 8 in the only month would be the year's 8
     assert january.reviewed is None
+
+
+def test_a_thin_sum_of_zero_is_not_given_away_by_a_zero_total():
+    # three deals without a recorded value: "0 USD" would still tell what they were worth
+    cell = sup.SumCell(amount=0.0, records=3, contributors=3)
+    grid = sup.publish(sup.amount_grid({("2026-01", ""): cell}, ["2026-01"], ("",)))
+    assert grid.amount("2026-01", "").suppressed
+    assert grid.amount(TOTAL, "").suppressed

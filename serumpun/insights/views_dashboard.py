@@ -146,7 +146,9 @@ def _refreshes() -> tuple[RollupRefresh | None, RollupRefresh | None]:
 def _dashboard(request: HttpRequest) -> tuple[DashboardFilterForm, Period, Any]:
     form = bound_form(request.GET, timezone.localdate())
     period = form.period()
-    cube = queries.load_cube(period.first_month, period.last_month, period.regency)
+    cube = executive.indexed(
+        queries.load_cube(period.first_month, period.last_month, period.regency)
+    )
     return form, period, executive.build(cube, vocabulary(request, cube))
 
 

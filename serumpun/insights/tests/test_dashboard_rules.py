@@ -174,3 +174,27 @@ def test_emissions_are_an_estimate_that_says_how_much_cargo_it_covers():
     by_lane = next(c for c in transport.charts if c.id == "transport-co2e")
     assert list(by_lane.series[0].values) == [812]
     assert "covers 15.0 of 20.0 tonnes" in by_lane.note
+
+
+def test_the_indexed_cube_reads_the_same_figures_as_the_cube():
+    plain = cube(
+        row(m.SHIPMENT, ALL, "MYPKG", "booked", records=2, amount=300),
+        row(m.SHIPMENT, ALL, "MYPEN", "shipped", records=1, amount=100),
+        row(m.SHIPMENT, "1801", ALL, ALL, records=3, amount=400),
+        row(m.DEAL, ALL, "090121", "ordered", records=1, amount=5000),
+        months=[
+            MonthRow(m.SHIPMENT, OCTOBER, "MYPKG", "booked", Sums(records=2)),
+            MonthRow(m.DEAL, OCTOBER, "090121", "ordered", Sums(records=1)),
+        ],
+    )
+    fast = executive.indexed(plain)
+
+    assert executive.indexed(fast) is fast
+    for metric in (m.SHIPMENT, m.DEAL, m.GRIEVANCE):
+        assert fast.total(metric) == plain.total(metric)
+        assert fast.by(metric, "key") == plain.by(metric, "key")
+        assert fast.by(metric, "regency") == plain.by(metric, "regency")
+        assert fast.series(metric) == plain.series(metric)
+    assert fast.total(m.SHIPMENT, sub="shipped") == plain.total(
+        m.SHIPMENT, sub="shipped"
+    )

@@ -21,6 +21,7 @@ from serumpun.insights.rules.executive.common import (
     Link,
     Section,
     Vocabulary,
+    indexed,
 )
 from serumpun.insights.rules.executive.labour import labour_section
 from serumpun.insights.rules.executive.stuck import stuck
@@ -36,6 +37,7 @@ __all__ = [
     "Vocabulary",
     "build",
     "hs_codes",
+    "indexed",
     "labour_section",
     "lanes",
     "stuck",
@@ -60,6 +62,7 @@ class Dashboard:
 
 def build(cube: Cube, words: Vocabulary) -> Dashboard:
     """The executive dashboard for the cube's period and regency."""
+    cube = indexed(cube)
     return Dashboard(
         sections=[
             trade_section(cube, words),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
 from serumpun.insights.rules.charts import Chart
-from serumpun.insights.rules.cube import Cube, Sums, share
+from serumpun.insights.rules.cube import Cube, MonthRow, Row, Sums, share
 from serumpun.logistics.rules.lane_demand import Box20, teu_equivalent
 
 #: how many gaps, products, rules… a "most common" chart lists
@@ -70,6 +71,47 @@ class Section:
     figures: Sequence[Figure]
     charts: Sequence[Chart]
     note: str = ""
+
+
+class IndexedCube(Cube):
+    """A cube whose readings scan only their own metric's rows.
+
+    The page reads the cube some eighty times; at national scale the cube holds thousands of
+    rows, and `Cube` scans them all at each reading. Here they are grouped by metric once.
+    """
+
+    def __init__(self, cube: Cube) -> None:
+        super().__init__(**{f.name: getattr(cube, f.name) for f in fields(Cube)})
+        rows: dict[str, list[Row]] = defaultdict(list)
+        months: dict[str, list[MonthRow]] = defaultdict(list)
+        for row in cube.rows:
+            rows[row.metric].append(row)
+        for month_row in cube.months:
+            months[month_row.metric].append(month_row)
+        self._parts = {
+            metric: replace(cube, rows=rows[metric], months=months[metric])
+            for metric in {*rows, *months}
+        }
+        self._empty = replace(cube, rows=[], months=[])
+
+    def _part(self, metric: str) -> Cube:
+        return self._parts.get(metric, self._empty)
+
+    def select(self, metric: str, **match: str | Iterable[str]) -> list[Row]:
+        return self._part(metric).select(metric, **match)
+
+    def by_regency(self, metric: str) -> dict[str, Sums]:
+        return self._part(metric).by_regency(metric)
+
+    def series(
+        self, metric: str, **match: str | Iterable[str]
+    ) -> list[tuple[date, Sums]]:
+        return self._part(metric).series(metric, **match)
+
+
+def indexed(cube: Cube) -> Cube:
+    """The cube with its rows grouped by metric (the same figures, read faster)."""
+    return cube if isinstance(cube, IndexedCube) else IndexedCube(cube)
 
 
 def regency_codes(cube: Cube, words: Vocabulary) -> list[str]:

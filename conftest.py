@@ -20,9 +20,13 @@ def _empty_cache():  # type: ignore[no-untyped-def]
     # whose databases differ.
     from django.core.cache import cache
 
+    from serumpun.insights.queries import clear_cache
+
     cache.clear()
+    clear_cache()
     yield
     cache.clear()
+    clear_cache()
 
 
 @pytest.fixture

@@ -234,14 +234,48 @@ def test_a_failed_refresh_leaves_the_previous_cells_and_says_so(monkeypatch):
     assert "unreadable" in failed.error
 
 
-def test_the_reader_costs_three_queries_whatever_the_data():
+def test_the_reader_costs_four_queries_then_one_until_the_next_refresh():
     for code in ("1801", "1802", "1803"):
         msme(code, at(2026, 9, 3), verified=at(2026, 9, 4))
     actions.refresh_rollups(as_of=TODAY)
     for regency in (None, "1801"):
-        with CaptureQueriesContext(connection) as captured:
-            queries.load_cube(dt.date(2026, 1, 1), dt.date(2026, 12, 1), regency)
-        assert len(captured.captured_queries) == 3
+        with CaptureQueriesContext(connection) as cold:
+            first = queries.load_cube(
+                dt.date(2026, 1, 1), dt.date(2026, 12, 1), regency
+            )
+        with CaptureQueriesContext(connection) as warm:
+            again = queries.load_cube(
+                dt.date(2026, 1, 1), dt.date(2026, 12, 1), regency
+            )
+        assert (len(cold.captured_queries), len(warm.captured_queries)) == (4, 1)
+        assert again is first
+    msme("1804", at(2026, 9, 3), verified=at(2026, 9, 4))
+    actions.refresh_rollups(
+        as_of=TODAY
+    )  # a new refresh: the kept cube is not used again
+    fresh = queries.load_cube(dt.date(2026, 1, 1), dt.date(2026, 12, 1))
+    assert fresh.total(metrics.MSME_REGISTERED).records == 4
+
+
+def test_monthly_deal_series_are_read_in_total_not_per_hs_code():
+    from serumpun.insights.models import Rollup as Cell
+
+    for hs, n in (("090111", 2), ("200899", 3)):
+        Cell.objects.create(
+            metric=metrics.DEAL,
+            month=dt.date(2026, 9, 1),
+            regency=ALL,
+            key=hs,
+            sub="paid",
+            records=n,
+            contributors=n,
+            amount=100.0 * n,
+        )
+    RollupRefresh.objects.create(as_of=TODAY, status=RefreshStatus.DONE)
+    cube = queries.load_cube(dt.date(2026, 9, 1), dt.date(2026, 9, 1))
+    assert [(r.key, r.sums.records) for r in cube.months] == [("", 5)]
+    assert cube.months[0].sums.contributors == 3  # the largest cell's: a lower bound
+    assert cube.by(metrics.DEAL, "key")["200899"].amount == 300.0
 
 
 def test_refresh_reads_each_source_in_a_constant_number_of_queries():

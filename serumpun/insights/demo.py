@@ -12,9 +12,8 @@ from serumpun.core.demo import SeedContext, register_seeder
 
 
 def seed_insights(ctx: SeedContext) -> None:
-    """Refresh the roll-up tables from the seeded records (idempotent)."""
+    """Refresh the roll-ups from the seeded records; write last month's briefings (idempotent)."""
     from serumpun.insights.actions import refresh_rollups
-
     from serumpun.insights.actions_reports import LANGUAGES, generate_briefing
     from serumpun.insights.rules.cube import add_months
 

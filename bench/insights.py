@@ -27,8 +27,9 @@ last twelve months for all of Lampung) against `GET /healthz` through the Django
 as a signed-in officer, interleaved request by request, and prints the median over rounds of
 each round's p95 and their ratio (target ≤ 20×), the same for the page filtered to one
 regency and over 36 months (information), the number of cells, and the number of queries one
-dashboard request runs. A throwaway database: SQLite under var/bench/, or PostgreSQL beside
-`DATABASE_URL`. The refresh that writes the cells (`actions.refresh_rollups`) runs in a
+dashboard request runs; then, for information, the cold page (the first request after a
+refresh, when `queries.load_cube` reads the cube from the table instead of memory). A
+throwaway database: SQLite under var/bench/, or PostgreSQL beside `DATABASE_URL`. The refresh that writes the cells (`actions.refresh_rollups`) runs in a
 background task and is not part of a page's cost; it is not timed here.
 
 `--quick` is the smoke-test size (tests/test_bench_insights_smoke.py): 15 regencies,
@@ -358,11 +359,11 @@ def bench_pages(officer_id: int, rounds: int, requests: int) -> dict[str, float]
     for run in targets.values():  # warm: imports, templates, caches
         for _ in range(3):
             run()
-    queries = {}
+    counts = {}
     for name, path in pages.items():
         with CaptureQueriesContext(connection) as captured:
             client.get(path)
-        queries[name] = len(captured)
+        counts[name] = len(captured)
     print(
         f"  GET {url} (last 12 months, all Lampung), ?regency=1871, 36 months, and "
         f"GET /healthz; {requests} requests × {rounds} rounds"
@@ -376,12 +377,42 @@ def bench_pages(officer_id: int, rounds: int, requests: int) -> dict[str, float]
     )
     print(
         "  queries per request: "
-        + ", ".join(f"{name} {count}" for name, count in queries.items())
+        + ", ".join(f"{name} {count}" for name, count in counts.items())
     )
     for name in pages:
         label = "dashboard ratio" if name == "dashboard" else f"{name} ratio"
         print(f"  {label}: {medians[name] / base:.2f}× /healthz")
+    cold(client, pages, base)
     return {name: medians[name] / base for name in pages}
+
+
+def cold(client: Any, pages: dict[str, str], base_ms: float, runs: int = 5) -> None:
+    """The first request after a refresh, which reads the cube from the table (information).
+
+    `queries.load_cube` keeps each period's cube in memory until the next refresh, so the
+    timed requests above are served from memory; here the memory is cleared before each.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from serumpun.insights import queries
+
+    for name, path in pages.items():
+        times = []
+        for _ in range(runs):
+            queries.clear_cache()
+            started = time.perf_counter()
+            client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+        queries.clear_cache()
+        with CaptureQueriesContext(connection) as captured:
+            client.get(path)
+        median = statistics.median(times)
+        print(
+            f"  cold {name} (cube read from the table, median of {runs}): "
+            f"{median:.1f} ms, {median / base_ms:.1f}× the /healthz p95, "
+            f"{len(captured)} queries"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,3 +28,4 @@ def test_insights_benchmark_runs_and_reports_the_ratio():
     assert re.search(r"executive dashboard p95 / healthz p95: [0-9.]+×", out)
     assert re.search(r"roll-up cells: [0-9,]+", out)
     assert re.search(r"queries per request: dashboard \d+", out)
+    assert re.search(r"cold dashboard .*: [0-9.]+ ms", out)

@@ -8,11 +8,16 @@ sees a new refresh at its next request, whichever process or worker ran it.
 
 from __future__ import annotations
 
+import csv
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from functools import cache
+from typing import Any, TypeVar
 
-from django.db.models import Case, F, Max, Q, Sum, Value, When
+from django.conf import settings
+from django.db.models import Case, F, Max, Q, QuerySet, Sum, Value, When
 
 from serumpun.insights.metrics import DEAL, FLOWS, METRICS, REQUEST_POSTED, STOCKS
 from serumpun.insights.models import RefreshStatus, Rollup, RollupRefresh
@@ -40,14 +45,37 @@ _SUMS = {
 
 #: how many cubes each process keeps (periods × regencies in recent use)
 CACHED_CUBES = 64
-_cubes: OrderedDict[tuple[object, ...], Cube] = OrderedDict()
+_cubes: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+T = TypeVar("T")
 _lock = threading.Lock()
 
 
 def clear_cache() -> None:
-    """Forget the cubes kept in memory (tests; a refresh makes them unreachable anyway)."""
+    """Forget what is kept in memory (tests; a refresh makes it unreachable anyway)."""
     with _lock:
         _cubes.clear()
+
+
+def kept_until_refresh(key: tuple[object, ...], build: Callable[[], T]) -> T:
+    """`build()`'s result, kept in this process until the roll-ups are next refreshed.
+
+    For what is computed from the roll-ups only (a cube, a page's figures): `key` must hold
+    everything else the result depends on (period, regency, language, the viewer's links).
+    """
+    refresh = latest_refresh()
+    if refresh is None:
+        return build()
+    full = (refresh, *key)
+    with _lock:
+        if full in _cubes:
+            _cubes.move_to_end(full)
+            return _cubes[full]  # type: ignore[no-any-return]
+    value = build()
+    with _lock:
+        _cubes[full] = value
+        while len(_cubes) > CACHED_CUBES:
+            _cubes.popitem(last=False)
+    return value
 
 
 def latest_refresh() -> tuple[int, datetime | None] | None:
@@ -86,28 +114,37 @@ def load_cube(first_month: date, last_month: date, regency: str | None = None) -
     regency/key/sub, and the period's cells grouped by month. Callers must not change the
     cube they get (it is shared until the next refresh).
     """
-    refresh = latest_refresh()
-    key = (refresh, first_month, last_month, regency or None)
-    if refresh is not None:
-        with _lock:
-            cube = _cubes.get(key)
-            if cube is not None:
-                _cubes.move_to_end(key)
-                return cube
-    cube = read_cube(first_month, last_month, regency)
-    if refresh is not None:
-        with _lock:
-            _cubes[key] = cube
-            while len(_cubes) > CACHED_CUBES:
-                _cubes.popitem(last=False)
-    return cube
+    return kept_until_refresh(
+        ("cube", first_month, last_month, regency or None),
+        lambda: read_cube(first_month, last_month, regency),
+    )
+
+
+@cache
+def province_regencies() -> tuple[str, ...]:
+    """The codes of the regencies the platform's pages show: Lampung's 15 regencies and cities."""
+    path = settings.DATA_DIR / "wilayah" / "lampung-capitals.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return tuple(row["regency_code"] for row in csv.DictReader(handle))
+
+
+def _union(parts: Iterable[QuerySet[Any]]) -> QuerySet[Any]:
+    result: QuerySet[Any] | None = None
+    for part in parts:
+        result = part if result is None else result.union(part, all=True)
+    assert result is not None  # noqa: S101 — always at least one part
+    return result
 
 
 def read_cube(first_month: date, last_month: date, regency: str | None = None) -> Cube:
     """The cube of a period read from the table (three queries; see `load_cube`).
 
     Without a regency filter a regional metric is read from its province-wide cells ("*")
-    and its per-regency totals, not from every detail cell.
+    and its per-regency totals of the province's regencies, not from every detail cell. Each
+    query is a UNION ALL of parts that an index serves — province-wide metrics by (metric,
+    month), regional ones by (regency, month) — rather than one filter that would make the
+    database read every cell of the period. The parts never share a group, so the sums are
+    those of one grouped query.
     """
     cube = Cube(
         first_month=first_month,
@@ -117,39 +154,57 @@ def read_cube(first_month: date, last_month: date, regency: str | None = None) -
         broken_down=BROKEN_DOWN,
     )
     cube.snapshot_month = snapshot_month(last_month)
-    period = Q(metric__in=FLOWS, month__gte=first_month, month__lte=last_month)
+    period = {"month__gte": first_month, "month__lte": last_month}
+    places = [regency] if regency else [ALL, *province_regencies()]
+    parts = [
+        Q(metric__in=FLOWS - REGIONAL, **period),
+        Q(regency__in=places, metric__in=FLOWS & REGIONAL, **period),
+    ]
     if cube.snapshot_month is not None:
-        period |= Q(metric__in=STOCKS, month=cube.snapshot_month)
-    national = ~Q(metric__in=REGIONAL)
-    if regency:
-        rows_where = national | Q(regency=regency)
-        months_where = national | (Q(regency=regency) & ~Q(key=ALL))
-    else:
-        rows_where = (
-            national
-            | Q(regency=ALL)
-            | Q(key=ALL)
-            | Q(metric__in=REGIONAL - BROKEN_DOWN)
-        )
-        months_where = national | Q(regency=ALL)
+        parts += [
+            Q(metric__in=STOCKS - REGIONAL, month=cube.snapshot_month),
+            Q(
+                regency__in=places,
+                metric__in=STOCKS & REGIONAL,
+                month=cube.snapshot_month,
+            ),
+        ]
+    # without a filter, a regency's own cells are read as its totals ("*" breakdowns) only
+    detail = (
+        Q(regency=ALL)
+        | Q(key=ALL)
+        | Q(metric__in=REGIONAL - BROKEN_DOWN)
+        | ~Q(metric__in=REGIONAL)
+    )
     cube.rows = [
         Row(r["metric"], r["regency"], r["key"], r["sub"], _sums(r))
-        for r in Rollup.objects.filter(period & rows_where)
-        .values("metric", "regency", "key", "sub")
-        .annotate(**_SUMS)
-        .order_by()
+        for r in _union(
+            Rollup.objects.filter(part if regency else part & detail)
+            .values("metric", "regency", "key", "sub")
+            .annotate(**_SUMS)
+            .order_by()
+            for part in parts
+        )
     ]
-    series = Q(metric__in=FLOWS, month__gte=first_month, month__lte=last_month)
     series_key = Case(
         When(metric__in=SERIES_WITHOUT_KEY, then=Value("")),
         default=F("key"),
     )
+    if regency:
+        regional = Q(regency=regency, metric__in=FLOWS & REGIONAL, **period) & ~Q(
+            key=ALL
+        )
+    else:
+        regional = Q(regency=ALL, metric__in=FLOWS & REGIONAL, **period)
     cube.months = [
         MonthRow(r["metric"], r["month"], r["_series_key"], r["sub"], _sums(r))
-        for r in Rollup.objects.filter(series & months_where)
-        .annotate(_series_key=series_key)
-        .values("metric", "month", "_series_key", "sub")
-        .annotate(**_SUMS)
-        .order_by()
+        for r in _union(
+            Rollup.objects.filter(part)
+            .annotate(_series_key=series_key)
+            .values("metric", "month", "_series_key", "sub")
+            .annotate(**_SUMS)
+            .order_by()
+            for part in (Q(metric__in=FLOWS - REGIONAL, **period), regional)
+        )
     ]
     return cube

@@ -1,7 +1,8 @@
 """The executive dashboard for the governor's office: one page across trade, transport, labour.
 
-Figures come only from the roll-up tables through `queries.load_cube` (three queries) plus a
-constant few for names and the refresh status, whatever the number of records. Building the
+Figures come only from the roll-up tables through `queries.load_cube` (four queries) plus a
+constant few for names and the refresh status, whatever the number of records; once built,
+a period's figures are kept until the next refresh (`queries.kept_until_refresh`). Building the
 figures is `rules.executive`; this module gathers what it needs and renders the page, its
 CSV/XLSX tables, and the "refresh now" button.
 """
@@ -144,12 +145,30 @@ def _refreshes() -> tuple[RollupRefresh | None, RollupRefresh | None]:
 
 
 def _dashboard(request: HttpRequest) -> tuple[DashboardFilterForm, Period, Any]:
+    """The filters and the page's figures.
+
+    The figures depend only on the roll-ups, the period, the language and which lists the
+    viewer may open (the links), so they are built once per refresh for each of those.
+    """
     form = bound_form(request.GET, timezone.localdate())
     period = form.period()
-    cube = executive.indexed(
-        queries.load_cube(period.first_month, period.last_month, period.regency)
+
+    def build() -> executive.Dashboard:
+        cube = executive.indexed(
+            queries.load_cube(period.first_month, period.last_month, period.regency)
+        )
+        return executive.build(cube, vocabulary(request, cube))
+
+    may_open = tuple(name for name, (_url, may) in TARGETS.items() if may(request.user))
+    key = (
+        "executive",
+        period.first_month,
+        period.last_month,
+        period.regency,
+        get_language(),
+        may_open,
     )
-    return form, period, executive.build(cube, vocabulary(request, cube))
+    return form, period, queries.kept_until_refresh(key, build)
 
 
 @require_safe

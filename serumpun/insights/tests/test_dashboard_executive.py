@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from serumpun.accounts.roles import Role
 from serumpun.accounts.tests.factories import make_user
@@ -413,8 +413,9 @@ def test_the_page_costs_the_same_queries_whatever_the_data(
     officer, client, world, django_assert_num_queries
 ):
     client.get(URL, PERIOD)  # the staff session's idle clock is written once a minute
-    # session, user, memberships; the cube's four (cold); HS names; port names; two refreshes
-    expected = 11
+    # session, user, memberships; the latest refresh (figures kept?); the cube's four (cold);
+    # HS names; port names; two refreshes
+    expected = 12
     clear_cache()  # the cold path: the cube read from the table
     with django_assert_num_queries(expected):
         client.get(URL, PERIOD)
@@ -429,6 +430,24 @@ def test_the_page_costs_the_same_queries_whatever_the_data(
     clear_cache()  # the cold path: the cube read from the table
     with django_assert_num_queries(expected):
         client.get(URL, {**PERIOD, "regency": "1801"})
+    # warm: the figures are kept until the next refresh; session, user, memberships, the
+    # latest refresh, and the two refreshes the page shows
+    with django_assert_num_queries(6):
+        client.get(URL, {**PERIOD, "regency": "1801"})
+
+
+def test_kept_figures_follow_the_language_and_the_next_refresh(
+    in_english, officer, world
+):
+    before = in_english.get(URL, PERIOD).context["dashboard"]
+    assert in_english.get(URL, PERIOD).context["dashboard"] is before
+    with translation.override("id"):
+        in_indonesian = in_english.get(URL, PERIOD, HTTP_ACCEPT_LANGUAGE="id")
+    assert in_indonesian.context["dashboard"] is not before
+    msme("1806", at(2026, 9, 3), verified=at(2026, 9, 4))
+    actions.refresh_rollups(as_of=AS_OF)
+    after = in_english.get(URL, PERIOD).context["dashboard"]
+    assert after is not before
 
 
 def test_the_page_shows_the_last_refresh(in_english, officer, world):

@@ -81,7 +81,7 @@ def test_owner_and_attache_read_their_dashboards(live_server, page, shot):
     page.on("pageerror", lambda error: problems.append(str(error)))
 
     sign_in(page, live_server, deal.owner)
-    page.get_by_role("link", name="My progress").click()
+    page.get_by_role("link", name="Kemajuan saya").click()  # the menu, in Indonesian
     page.wait_for_url("**/insights/my-progress/")
     expect(page.locator("h1")).to_be_visible()
     expect(page.locator("[data-figure=steps] .figure__value")).to_contain_text("1")

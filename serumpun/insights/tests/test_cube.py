@@ -100,3 +100,19 @@ def test_a_chart_refuses_series_that_do_not_match_its_labels():
     chart = Chart(id="c", title="t", kind=BAR, labels=["a"], series=[Series("s", [0])])
     assert chart.empty
     assert chart.table_rows() == [{"label": "a", "link": None, "values": [0]}]
+
+
+def test_table_numbers_keep_their_fractions_and_group_thousands():
+    from django.utils import translation
+
+    from serumpun.insights.templatetags.insights import number
+
+    with translation.override("en"):
+        assert number(0.4) == "0.40"
+        assert number(12.25) == "12.2"
+        assert number(1234.0) == "1,234"
+        assert number(3) == "3"
+        assert number(None) == "–"
+        assert number("<5") == "<5"
+    with translation.override("id"):
+        assert number(1234.5) == "1.234,5"

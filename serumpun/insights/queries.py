@@ -8,7 +8,6 @@ sees a new refresh at its next request, whichever process or worker ran it.
 
 from __future__ import annotations
 
-import csv
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -16,7 +15,6 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.db.models import Case, F, Max, Q, QuerySet, Sum, Value, When
 
 from serumpun.insights.metrics import DEAL, FLOWS, METRICS, REQUEST_POSTED, STOCKS
@@ -123,9 +121,9 @@ def load_cube(first_month: date, last_month: date, regency: str | None = None) -
 @cache
 def province_regencies() -> tuple[str, ...]:
     """The codes of the regencies the platform's pages show: Lampung's 15 regencies and cities."""
-    path = settings.DATA_DIR / "wilayah" / "lampung-capitals.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        return tuple(row["regency_code"] for row in csv.DictReader(handle))
+    from serumpun.exporters.forms_officer import lampung_regencies
+
+    return tuple(place.code for place in lampung_regencies())
 
 
 def _union(parts: Iterable[QuerySet[Any]]) -> QuerySet[Any]:
